@@ -1,0 +1,153 @@
+"""Configuration, read from the `hindsite` entry of mkdocs.yml's plugins by the CLI and the plugin.
+
+One parser serves both shells, so CI and the published site can never disagree about a rule.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hindsite.diagnostics import Severity, find_rule
+
+DEFAULT_SECTIONS = ("Summary", "What happened", "Why it happened", "Lessons learned")
+DEFAULT_LEVELS = ("SEV1", "SEV2", "SEV3", "SEV4")
+DEFAULT_BLAME = ("human error", "should have", "careless", "fault of", "blame", "negligent",
+                 "negligence", "sloppy", "incompetent", "screwed up", "dropped the ball")
+
+
+class ConfigError(Exception):
+    """A configuration the tools cannot run with: the CLI exits 2, the build stops."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything configurable, with the defaults that apply when mkdocs.yml says nothing."""
+
+    base: Path = Path(".")
+    postmortems: str = "postmortems"
+    severity_levels: tuple[str, ...] = DEFAULT_LEVELS
+    required_sections: tuple[str, ...] = DEFAULT_SECTIONS
+    blame_phrases: tuple[str, ...] = DEFAULT_BLAME
+    rules: Mapping[str, Severity | None] = field(default_factory=dict)
+    suggestions: int = 3
+
+    @property
+    def folder(self) -> Path:
+        return self.base / self.postmortems
+
+    @property
+    def catalog(self) -> Path:
+        return self.folder / "catalog.yml"
+
+    def severity_of(self, code: str, default: Severity) -> Severity | None:
+        """The configured severity of a rule; None when it is switched off."""
+        return self.rules.get(code, default)
+
+
+OPTIONS = {
+    "postmortems": "the folder of postmortems and catalog.yml, relative to mkdocs.yml",
+    "severity_levels": "the severity levels, worst first",
+    "required_sections": "the level-2 sections every postmortem body must have",
+    "blame_phrases": "phrases reported as blame language",
+    "rules": "per-rule severity: error, warning, info or off, by code or name",
+    "suggestions": "how many 'possibly the same cause' suggestions an incident page shows",
+}
+
+
+def parse_settings(options: Mapping[str, Any] | None, base: Path) -> Settings:
+    """Settings from the plugin's options; an unknown or malformed option is a ConfigError."""
+    options = dict(options or {})
+    for name in options:
+        if name not in OPTIONS:
+            hint = difflib.get_close_matches(name, OPTIONS, n=1)
+            suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+            raise ConfigError(f"unknown hindsite option '{name}'{suggestion} "
+                              f"(options: {', '.join(OPTIONS)})")
+    return Settings(
+        base=base,
+        postmortems=_text(options, "postmortems", "postmortems"),
+        severity_levels=_texts(options, "severity_levels", DEFAULT_LEVELS),
+        required_sections=_texts(options, "required_sections", DEFAULT_SECTIONS),
+        blame_phrases=_texts(options, "blame_phrases", DEFAULT_BLAME),
+        rules=_rule_severities(options.get("rules") or {}),
+        suggestions=_count(options, "suggestions", 3),
+    )
+
+
+def _text(options: Mapping[str, Any], name: str, default: str) -> str:
+    value = options.get(name, default)
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"hindsite option '{name}' must be a folder name, got {value!r}")
+    return value
+
+
+def _texts(options: Mapping[str, Any], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    value = options.get(name, default)
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"hindsite option '{name}' must be a list of text, got {value!r}")
+    return tuple(value)
+
+
+def _count(options: Mapping[str, Any], name: str, default: int) -> int:
+    value = options.get(name, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ConfigError(f"hindsite option '{name}' must be a whole number, got {value!r}")
+    return value
+
+
+def _rule_severities(value: Any) -> dict[str, Severity | None]:
+    if not isinstance(value, Mapping):
+        raise ConfigError("hindsite option 'rules' must map rule codes or names to a severity")
+    severities: dict[str, Severity | None] = {}
+    for name, level in value.items():
+        found = find_rule(str(name))
+        if found is None:
+            raise ConfigError(f"hindsite option 'rules': no rule named '{name}'")
+        text = "off" if level is False else str(level).lower()
+        if text not in ("error", "warning", "info", "off"):
+            raise ConfigError(f"hindsite option 'rules': '{name}' must be error, warning, info "
+                              f"or off, got {level!r}")
+        severities[found.code] = None if text == "off" else Severity.parse(text)
+    return severities
+
+
+class _MkDocsYamlLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without running it: MkDocs' own tags (!ENV, !!python/name) read as None."""
+
+
+_MkDocsYamlLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+_MkDocsYamlLoader.add_multi_constructor("tag:yaml.org,2002:python/",
+                                        lambda loader, suffix, node: None)
+
+
+def read_mkdocs_options(config_file: Path) -> Mapping[str, Any] | None:
+    """The `hindsite` plugin's options in mkdocs.yml; None when the plugin is not listed."""
+    try:
+        data = yaml.load(config_file.read_text(encoding="utf-8-sig"), Loader=_MkDocsYamlLoader)
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"cannot read {config_file}: {err}") from None
+    except yaml.YAMLError as err:
+        raise ConfigError(f"{config_file} is not valid YAML: {err}") from None
+    plugins = data.get("plugins") if isinstance(data, dict) else None
+    entries = plugins.items() if isinstance(plugins, dict) else (
+        (next(iter(p.items())) if isinstance(p, dict) and len(p) == 1 else (p, None))
+        for p in (plugins or []))
+    for name, options in entries:
+        if name == "hindsite":
+            if options is not None and not isinstance(options, Mapping):
+                raise ConfigError(f"{config_file}: the hindsite plugin's options must be a mapping")
+            return options or {}
+    return None
+
+
+def load_settings(config_file: Path | None) -> Settings:
+    """Settings for the CLI: from mkdocs.yml when there is one, else the defaults."""
+    if config_file is None:
+        return Settings(base=Path("."))
+    return parse_settings(read_mkdocs_options(config_file), config_file.parent)

@@ -1,0 +1,100 @@
+"""One diagnostic type for every problem, and the registry of rules that produce them.
+
+Every stage reports bad input as `Diagnostic` values, never as exceptions. Each rule is
+declared once, next to the code that checks it, with a stable code, a kebab-case name, a
+default severity and one line of documentation; the rules page of the site is generated
+from this registry.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """How much a problem matters; ordered so that `max()` gives the worst."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        return cls[text.upper()]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Position:
+    """Where a value stands in a file: 1-based line and column, as an editor shows them."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Diagnostic:
+    """A located problem; ordered by path, line and column so reports read top to bottom."""
+
+    path: str
+    line: int
+    col: int
+    severity: Severity = field(compare=False)
+    code: str
+    message: str = field(compare=True)
+    related: tuple[Position, ...] = field(default=(), compare=False)
+
+    def format(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A check with a stable code; `severity` is its default, which configuration may change."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    stage: str
+
+    def at(self, pos: Position, message: str, severity: Severity | None = None,
+           related: tuple[Position, ...] = ()) -> Diagnostic:
+        """A diagnostic of this rule at `pos`; the reporter applies configured severities."""
+        return Diagnostic(pos.path, pos.line, pos.col, severity or self.severity,
+                          self.code, message, related)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str, name: str, severity: Severity, summary: str, stage: str) -> Rule:
+    """Declare a rule; a code or name may be declared only once and is never reused."""
+    if code in RULES or any(r.name == name for r in RULES.values()):
+        raise ValueError(f"rule {code} {name} declared twice")
+    RULES[code] = Rule(code, name, severity, summary, stage)
+    return RULES[code]
+
+
+def all_rules() -> list[Rule]:
+    """Every rule, by code; importing the stages is what declares them."""
+    from hindsite import link, load, similar, validate  # noqa: F401  (declares the rules)
+
+    return sorted(RULES.values(), key=lambda r: r.code)
+
+
+def find_rule(code_or_name: str) -> Rule | None:
+    all_rules()
+    if code_or_name in RULES:
+        return RULES[code_or_name]
+    return next((r for r in RULES.values() if r.name == code_or_name), None)
+
+
+def has_errors(diagnostics: list[Diagnostic], strict: bool = False) -> bool:
+    """Whether a run fails: errors always, warnings too when strict; info never."""
+    worst = Severity.WARNING if strict else Severity.ERROR
+    return any(d.severity >= worst for d in diagnostics)

@@ -1,0 +1,166 @@
+"""Plain frozen values passed between the stages: the catalog and the postmortems.
+
+The raw YAML mapping never leaves load and validate; everything after works on these.
+Every value that came from a file carries the `Position` a diagnostic about it points at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from hindsite.diagnostics import Position
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    key: str
+    name: str
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    key: str
+    name: str
+    team: str
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
+class CauseType:
+    """A cause as the catalog defines it: the shared key postmortems refer to."""
+
+    key: str
+    title: str
+    category: str
+    description: str
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    path: str
+    teams: dict[str, Team]
+    services: dict[str, Service]
+    causes: dict[str, CauseType]
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    name: str
+    value: int | float
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Impact:
+    summary: str
+    customers: int | None
+    metrics: tuple[Metric, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """One cause entry of a postmortem; `pos` is the start of its mapping."""
+
+    key: str
+    kind: str
+    description: str
+    why_earlier_fixes_failed: str
+    not_same_as: tuple[tuple[str, Position], ...]
+    pos: Position
+    why_pos: Position | None
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    at: datetime
+    kind: str
+    text: str
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Communication:
+    at: datetime
+    audience: str
+    channel: str
+    summary: str
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItem:
+    incident: str
+    id: str
+    title: str
+    kind: str
+    addresses: tuple[str, ...]
+    owner: str
+    status: str
+    due: date | None
+    completed: date | None
+    link: str
+    pos: Position
+
+    @property
+    def ref(self) -> str:
+        """The id other files use for this item, e.g. `PM-0042/A1`."""
+        return f"{self.incident}/{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    title: str
+    cost: str
+    risk: str
+    recommended: bool
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """An incident or action-item id written in a body, e.g. `PM-0007` or `PM-0007/A2`."""
+
+    target: str
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Postmortem:
+    path: str
+    id: str
+    id_pos: Position
+    title: str
+    status: str
+    severity: str
+    started: datetime
+    detected: datetime
+    resolved: datetime | None
+    services: tuple[str, ...]
+    teams: tuple[str, ...]
+    tags: tuple[str, ...]
+    impact: Impact
+    causes: tuple[Cause, ...]
+    timeline: tuple[TimelineEntry, ...]
+    communications: tuple[Communication, ...]
+    action_items: tuple[ActionItem, ...]
+    options: tuple[Option, ...]
+    body: str
+    body_line: int
+    sections: dict[str, str]
+    references: tuple[Reference, ...]
+
+    @property
+    def cause_keys(self) -> frozenset[str]:
+        return frozenset(c.key for c in self.causes)
+
+    def section(self, title: str) -> str:
+        """The Markdown of a level-2 section, matched case-insensitively; '' if absent."""
+        return self.sections.get(normalise_heading(title), "")
+
+
+def normalise_heading(title: str) -> str:
+    """Section titles match whatever the case and spacing, as a reader would expect."""
+    return " ".join(title.split()).casefold()

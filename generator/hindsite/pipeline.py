@@ -1,0 +1,99 @@
+"""The whole check, load → validate → link → suggest, as one call for the CLI and the plugin.
+
+Files are read one at a time and only their model values are kept, so a large knowledge base
+costs memory for its records, not for YAML node trees or token streams.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from hindsite.config import Settings
+from hindsite.diagnostics import RULES, Diagnostic, Position
+from hindsite.link import KnowledgeBase, link
+from hindsite.load import INTERNAL, display_path, discover, load_document, load_yaml_file
+from hindsite.model import Catalog, Postmortem
+from hindsite.similar import suggest, suggestion_diagnostics
+from hindsite.validate import check_catalog, check_document, front_matter_id
+from hindsite.validate.catalog import MISSING_CATALOG
+from hindsite.validate.knowledge_base import (duplicate_ids, recurrence_rules, unknown_not_same_as,
+                                              unknown_references)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    kb: KnowledgeBase
+    diagnostics: list[Diagnostic]
+    files: int
+
+
+def run_check(settings: Settings) -> CheckResult:
+    """Read and check the whole knowledge base; every problem comes back as a diagnostic."""
+    catalog, problems = read_catalog(settings.catalog)
+    paths, found = discover(settings.folder)
+    problems += found
+    postmortems: list[Postmortem] = []
+    claims: dict[str, list[Position]] = defaultdict(list)
+    for path in paths:
+        pm, file_problems, claim = check_file(path, catalog, settings)
+        problems += file_problems
+        if pm is not None:
+            postmortems.append(pm)
+        if claim is not None:
+            claims[claim[0]].append(claim[1])
+    kb = link(postmortems, catalog or Catalog(display_path(settings.catalog), {}, {}, {}))
+    kb.suggestions.update(suggest(kb, limit=max(settings.suggestions, 1)))
+    known = set(claims)
+    problems += duplicate_ids(claims)
+    problems += unknown_references(kb, known)
+    problems += recurrence_rules(kb)
+    problems += unknown_not_same_as(kb, known)
+    problems += suggestion_diagnostics(kb)
+    return CheckResult(kb, configured(problems, settings), len(paths))
+
+
+def read_catalog(path: Path) -> tuple[Catalog | None, list[Diagnostic]]:
+    shown = display_path(path)
+    if not path.is_file():
+        return None, [MISSING_CATALOG.at(Position(shown), "the catalog of teams, services and "
+                                         f"causes is missing; create {shown}")]
+    data, where, problems = load_yaml_file(path)
+    if data is None and problems:
+        return None, problems
+    catalog, catalog_problems = check_catalog(data, where)
+    return catalog, problems + catalog_problems
+
+
+def check_file(path: Path, catalog: Catalog | None, settings: Settings
+               ) -> tuple[Postmortem | None, list[Diagnostic], tuple[str, Position] | None]:
+    """One file's model value, problems and claimed id; a bug becomes a diagnostic too."""
+    try:
+        doc, problems = load_document(path)
+        if doc is None:
+            return None, problems, None
+        pm, more = check_document(doc, catalog, settings)
+        ident = front_matter_id(doc)
+        claim = (ident, doc.positions.at(("id",))) if ident else None
+        return pm, problems + more, claim
+    except Exception as err:  # noqa: BLE001 - one file's bug must not hide the others
+        return None, [INTERNAL.at(Position(display_path(path)),
+                                  f"internal error ({type(err).__name__}: {err})")], None
+
+
+def configured(problems: Iterable[Diagnostic], settings: Settings) -> list[Diagnostic]:
+    """Apply per-rule severities from the configuration, drop rules switched off, and sort.
+
+    A rule that is milder before publication (a missing section in a draft) stays milder."""
+    result = []
+    for d in problems:
+        default = RULES[d.code].severity
+        wanted = settings.severity_of(d.code, default)
+        if wanted is None:
+            continue
+        severity = wanted if d.severity == default else min(wanted, d.severity)
+        result.append(d if severity == d.severity else Diagnostic(
+            d.path, d.line, d.col, severity, d.code, d.message, d.related))
+    return sorted(set(result))

@@ -1,0 +1,53 @@
+"""The validate stage: the schema, then the rules of one file; cross-file rules live in
+`knowledge_base`. Pure functions of loaded documents: no file is read or written here."""
+
+from __future__ import annotations
+
+from hindsite.config import Settings
+from hindsite.diagnostics import Diagnostic, Severity
+from hindsite.load import Document, Positions
+from hindsite.model import Catalog, Postmortem
+from hindsite.validate.body import missing_sections, read_body
+from hindsite.validate.catalog import catalog_diagnostics
+from hindsite.validate.fields import Record, check_fields
+from hindsite.validate.lints import lint_body, lint_front_matter
+from hindsite.validate.records import build_catalog, build_postmortem
+from hindsite.validate.schema import schema_diagnostics, take_text_as_written
+
+__all__ = ["check_catalog", "check_document", "front_matter_id"]
+
+
+def check_document(doc: Document, catalog: Catalog | None,
+                   settings: Settings) -> tuple[Postmortem | None, list[Diagnostic]]:
+    """Every problem of one file, and its model value when its front matter is valid."""
+    data = take_text_as_written(doc.data or {}, "postmortem", doc.positions)
+    problems = list(schema_diagnostics(data, "postmortem", doc.positions,
+                                       settings.severity_levels))
+    schema_valid = not any(d.severity is Severity.ERROR for d in problems)
+    body, body_problems = read_body(doc.body, doc.path, doc.body_line)
+    problems += body_problems
+    published = data.get("status") == "published"
+    problems += missing_sections(body, settings.required_sections, published, doc.path)
+    problems += lint_front_matter(data, doc.positions, doc.text.split("\n"),
+                                  settings.blame_phrases)
+    problems += lint_body(doc.body, doc.path, doc.body_line, body.code_lines,
+                          settings.blame_phrases)
+    if not schema_valid:
+        return None, problems
+    pm = build_postmortem(data, doc.positions, doc.body, doc.body_line, body)
+    problems += check_fields(Record(pm, doc.positions, catalog))
+    return pm, problems
+
+
+def front_matter_id(doc: Document) -> str | None:
+    """The id a file claims, even when the rest is invalid: other files may refer to it."""
+    ident = (doc.data or {}).get("id")
+    return ident if isinstance(ident, str) else None
+
+
+def check_catalog(data: dict[str, object] | None,
+                  where: Positions) -> tuple[Catalog, list[Diagnostic]]:
+    problems = list(schema_diagnostics(data or {}, "catalog", where)) if data is not None else []
+    catalog = build_catalog(data, where)
+    problems += catalog_diagnostics(data, where, catalog)
+    return catalog, problems

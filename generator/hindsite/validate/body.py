@@ -1,0 +1,153 @@
+"""Rules on the Markdown narrative, read with markdown-it-py.
+
+The parser runs with raw HTML on and link validation off, so that HTML and `javascript:`
+links become tokens this module can see and report (markdown-it would otherwise drop them
+silently). Inline tokens carry no line numbers: lines are counted through soft and hard
+breaks, and columns found by searching the source line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from hindsite.diagnostics import Diagnostic, Position, Severity, rule
+from hindsite.model import Reference, normalise_heading
+
+STAGE = "body"
+MISSING_SECTION = rule("HS401", "missing-section", Severity.ERROR,
+                       "A required level-2 section is missing (a warning until published).", STAGE)
+RAW_HTML = rule("HS402", "raw-html", Severity.ERROR,
+                "Raw HTML in a postmortem; the published site must not carry markup from it.",
+                STAGE)
+UNSAFE_LINK = rule("HS403", "unsafe-link", Severity.ERROR,
+                   "A link with a scheme other than http, https or a relative path.", STAGE)
+REMOTE_IMAGE = rule("HS404", "remote-image", Severity.ERROR,
+                    "An image from another host; images are files in the repository.", STAGE)
+
+REFERENCE_RE = re.compile(r"(?<![\w/-])([A-Z][A-Z0-9]*-[0-9]+)(?:/(A[0-9]+))?(?![\w-])")
+SAFE_SCHEMES = ("http", "https")
+_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+_parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+_parser.validateLink = lambda url: True  # type: ignore[method-assign]
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """What later stages need of a narrative: its sections and the ids it mentions."""
+
+    sections: dict[str, str]
+    headings: dict[str, int]
+    references: tuple[Reference, ...]
+    code_lines: frozenset[int]
+
+
+def parse_tokens(markdown: str) -> list[Token]:
+    return _parser.parse(markdown)
+
+
+def read_body(markdown: str, path: str, first_line: int) -> tuple[Body, list[Diagnostic]]:
+    """Sections, references and the body's own problems, in one pass over the tokens."""
+    lines = markdown.split("\n")
+    locator = _Locator(lines, path, first_line)
+    problems: list[Diagnostic] = []
+    references: list[Reference] = []
+    headings: dict[str, int] = {}
+    code_lines: set[int] = set()
+    tokens = parse_tokens(markdown)
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h2" and token.map:
+            headings.setdefault(normalise_heading(tokens[index + 1].content), token.map[0])
+        elif token.type in ("fence", "code_block") and token.map:
+            code_lines.update(range(token.map[0], token.map[1]))
+        elif token.type == "html_block" and token.map:
+            problems.append(RAW_HTML.at(locator.find(token.map[0], token.content.strip()[:20]),
+                                        _html_message(token.content)))
+        elif token.type == "inline" and token.map:
+            problems.extend(_inline_problems(token, locator, references))
+    sections = _sections(lines, headings)
+    body = Body(sections, headings, tuple(references), frozenset(code_lines))
+    return body, problems
+
+
+def missing_sections(body: Body, required: tuple[str, ...], published: bool,
+                     path: str) -> Iterator[Diagnostic]:
+    severity = Severity.ERROR if published else Severity.WARNING
+    for title in required:
+        if normalise_heading(title) not in body.headings:
+            yield MISSING_SECTION.at(Position(path), f"missing section '## {title}'; add it to "
+                                     "the narrative", severity=severity)
+
+
+def _sections(lines: list[str], headings: dict[str, int]) -> dict[str, str]:
+    starts = sorted(headings.items(), key=lambda item: item[1])
+    sections = {}
+    for n, (title, start) in enumerate(starts):
+        end = starts[n + 1][1] if n + 1 < len(starts) else len(lines)
+        sections[title] = "\n".join(lines[start + 1:end]).strip()
+    return sections
+
+
+def _inline_problems(token: Token, locator: _Locator,
+                     references: list[Reference]) -> Iterator[Diagnostic]:
+    line = token.map[0] if token.map else 0
+    for child in token.children or []:
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif child.type == "html_inline":
+            yield RAW_HTML.at(locator.find(line, child.content.split("\n")[0]),
+                              _html_message(child.content))
+            line += child.content.count("\n")
+        elif child.type == "link_open":
+            yield from _link_problem(str(child.attrs.get("href", "")), line, locator, image=False)
+        elif child.type == "image":
+            yield from _link_problem(str(child.attrs.get("src", "")), line, locator, image=True)
+        elif child.type == "text":
+            for match in REFERENCE_RE.finditer(child.content):
+                references.append(Reference(match.group(0), locator.find(line, match.group(0))))
+
+
+def _link_problem(url: str, line: int, locator: _Locator, image: bool) -> Iterator[Diagnostic]:
+    scheme = _SCHEME_RE.match(url.strip())
+    name = scheme.group(1).lower() if scheme else ""
+    if name and name not in SAFE_SCHEMES:
+        yield UNSAFE_LINK.at(locator.find(line, url),
+                             f"link scheme '{name}:' is not allowed; use an http, https "
+                             "or relative link")
+    elif image and (name or url.strip().startswith("//")):
+        yield REMOTE_IMAGE.at(locator.find(line, url),
+                              f"image {url} is on another host; add the file to the repository "
+                              "and link it by a relative path")
+
+
+def _html_message(html: str) -> str:
+    tag = re.match(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*|!--)", html)
+    what = f"<{tag.group(1)}>" if tag else "raw HTML"
+    return f"raw HTML {what} is not allowed; use Markdown instead (or put it in a code span)"
+
+
+class _Locator:
+    """Turns a 0-based body line and a piece of its text into a file position."""
+
+    def __init__(self, lines: list[str], path: str, first_line: int) -> None:
+        self.lines = lines
+        self.path = path
+        self.first_line = first_line
+        self.cursor: dict[int, int] = {}
+
+    def find(self, line: int, needle: str) -> Position:
+        text = self.lines[line] if line < len(self.lines) else ""
+        start = self.cursor.get(line, 0)
+        col = text.find(needle, start) if needle else -1
+        if col < 0:
+            col = text.find(needle) if needle else -1
+        if col >= 0:
+            self.cursor[line] = col + len(needle)
+        else:
+            col = len(text) - len(text.lstrip())
+        return Position(self.path, self.first_line + line, col + 1)

@@ -1,0 +1,84 @@
+"""Rules across files: unique ids, references in bodies, and "why didn't that fix everything?".
+
+They run on the linked knowledge base, after every file has been read, so that one broken
+file never hides another's problems: ids claimed by invalid files still count as existing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hindsite.diagnostics import Diagnostic, Position, Severity, rule
+from hindsite.link import KnowledgeBase, earlier_fix_summary
+
+DUPLICATE_ID = rule("HS304", "duplicate-id", Severity.ERROR,
+                    "Two files claim the same incident id.", "fields")
+UNKNOWN_REFERENCE = rule("HS405", "unknown-reference", Severity.ERROR,
+                         "The body mentions an incident or action item that does not exist.",
+                         "body")
+MISSING_WHY = rule("HS501", "missing-why-earlier-fixes-failed", Severity.ERROR,
+                   "A recurring cause whose earlier fix was completed must say why it did not "
+                   "prevent this (a warning until published).", "recurrence")
+WHY_WITHOUT_HISTORY = rule("HS502", "why-without-earlier-occurrence", Severity.WARNING,
+                           "why_earlier_fixes_failed on a cause no earlier incident lists: the "
+                           "key is probably not the one they used.", "recurrence")
+UNKNOWN_NOT_SAME_AS = rule("HS504", "unknown-not-same-as", Severity.ERROR,
+                           "not_same_as names an incident that does not exist.", "recurrence")
+
+
+def duplicate_ids(claims: dict[str, list[Position]]) -> Iterator[Diagnostic]:
+    """An id shared by several files is an error on each of them, naming the others."""
+    for ident, places in claims.items():
+        if len(places) < 2:
+            continue
+        for pos in places:
+            others = ", ".join(p.path for p in places if p != pos)
+            yield DUPLICATE_ID.at(pos, f"id {ident} is also used by {others}; "
+                                  "give each incident its own id",
+                                  related=tuple(p for p in places if p != pos))
+
+
+def unknown_references(kb: KnowledgeBase, known_ids: set[str]) -> Iterator[Diagnostic]:
+    """Only ids with a prefix the knowledge base uses count, so UTF-8 or SHA-256 stay text."""
+    prefixes = {ident.rsplit("-", 1)[0] for ident in known_ids}
+    for pm in kb.by_id.values():
+        for ref in pm.references:
+            incident, _, item = ref.target.partition("/")
+            if incident.rsplit("-", 1)[0] not in prefixes:
+                continue
+            if incident not in known_ids:
+                yield UNKNOWN_REFERENCE.at(ref.pos, f"{incident} is not an incident of this "
+                                           "knowledge base; check the id")
+            elif item and incident in kb.by_id and \
+                    item not in {a.id for a in kb.by_id[incident].action_items}:
+                yield UNKNOWN_REFERENCE.at(ref.pos, f"{incident} has no action item {item}")
+
+
+def recurrence_rules(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    for pm in kb.by_id.values():
+        published = pm.status == "published"
+        for cause in pm.causes:
+            recurrence = kb.recurrence(pm.id, cause.key)
+            if recurrence.completed_fixes and not cause.why_earlier_fixes_failed:
+                yield MISSING_WHY.at(
+                    cause.pos,
+                    f"cause '{cause.key}' came back after earlier fixes were completed: "
+                    f"{earlier_fix_summary(recurrence)} (earlier incidents: "
+                    f"{', '.join(recurrence.earlier)}); add why_earlier_fixes_failed to this "
+                    "cause: why didn't that fix everything?",
+                    severity=Severity.ERROR if published else Severity.WARNING)
+            if cause.why_earlier_fixes_failed and not recurrence.earlier:
+                yield WHY_WITHOUT_HISTORY.at(
+                    cause.why_pos or cause.pos,
+                    f"no earlier incident lists cause '{cause.key}', so there is no earlier fix "
+                    "to explain; use the key the earlier incidents used, or remove "
+                    "why_earlier_fixes_failed")
+
+
+def unknown_not_same_as(kb: KnowledgeBase, known_ids: set[str]) -> Iterator[Diagnostic]:
+    for pm in kb.by_id.values():
+        for cause in pm.causes:
+            for ident, pos in cause.not_same_as:
+                if ident not in known_ids:
+                    yield UNKNOWN_NOT_SAME_AS.at(pos, f"not_same_as names {ident}, which is not "
+                                                 "an incident of this knowledge base")

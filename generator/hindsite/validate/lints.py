@@ -1,0 +1,192 @@
+"""Lints: warnings about how a postmortem is written, each switchable in configuration.
+
+They read every text value of the front matter and every line of the narrative. Blame
+language and mentions are not looked for in code blocks (code is quoted, not written);
+addresses, private IPs and secrets are, since a pasted log leaks as well as prose does.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Iterator
+from functools import cache
+from typing import Any
+
+from hindsite.diagnostics import Diagnostic, Position, Rule, Severity, rule
+from hindsite.load import Positions, YamlPath
+
+STAGE = "lint"
+BLAME = rule("HS601", "blame-language", Severity.WARNING,
+             "Blame language: describe what the system allowed, not who erred.", STAGE)
+MENTION = rule("HS602", "personal-mention", Severity.WARNING,
+               "An @mention of a person; teams own postmortems, never individuals.", STAGE)
+EMAIL = rule("HS603", "email-address", Severity.WARNING,
+             "An e-mail address; the published site must not name or expose people.", STAGE)
+PRIVATE_IP = rule("HS604", "private-ip", Severity.WARNING,
+                  "A private IP address: internal topology does not belong on a published page.",
+                  STAGE)
+SECRET = rule("HS605", "secret-like", Severity.WARNING,
+              "A string shaped like a key, token or password.", STAGE)
+
+Finding = tuple[int, int, str]
+"""Start and end offsets of a match in a text, and the message for it."""
+
+EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+MENTION_RE = re.compile(r"(?<![A-Za-z0-9])@[A-Za-z0-9_][A-Za-z0-9_.-]*[A-Za-z0-9_]|"
+                        r"(?<![A-Za-z0-9])@[A-Za-z0-9_]")
+URL_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s)>\]]+")
+IPV4_RE = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.]*\d)")
+IPV6_ULA_RE = re.compile(r"(?<![0-9A-Fa-f:])[fF][cdCD][0-9a-fA-F]{2}:[0-9a-fA-F:]*[0-9a-fA-F]")
+SECRET_RES = (
+    (re.compile(r"\bAKIA[0-9A-Z]{16}\b"), "an AWS access key id"),
+    (re.compile(r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}\b|\bgithub_pat_\w{22,}"),
+     "a GitHub token"),
+    (re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}"), "a Slack token"),
+    (re.compile(r"\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}"), "a payment API key"),
+    (re.compile(r"\bAIza[0-9A-Za-z_-]{35}"), "a Google API key"),
+    (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"), "a private key"),
+    (re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"), "a JSON web token"),
+    (re.compile(r"(?i)\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token)\b\s*[:=]\s*"
+                r"[\"']?[^\s\"']{6,}"), "a credential assignment"),
+)
+LONG_TOKEN_RE = re.compile(r"(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{32,}={0,2}(?![A-Za-z0-9+/_=-])")
+
+
+@cache
+def blame_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """Whole words, any case: 'blame' matches, 'blameless' and 'default of' do not."""
+    words = sorted((re.escape(p.strip()).replace(r"\ ", r"\s+") for p in phrases), key=len,
+                   reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(words) + r")(?![\w-])", re.IGNORECASE)
+
+
+def blame_findings(text: str, phrases: tuple[str, ...]) -> Iterator[Finding]:
+    if not phrases:
+        return
+    for match in blame_pattern(phrases).finditer(text):
+        yield (match.start(), match.end(),
+               f"blame language '{match.group(0)}': say what the system allowed or lacked, "
+               "not who erred")
+
+
+def mention_findings(text: str) -> Iterator[Finding]:
+    hidden = _blank(text, URL_RE, EMAIL_RE)
+    for match in MENTION_RE.finditer(hidden):
+        yield (match.start(), match.end(),
+               f"mention {match.group(0)} names a person; name the team or role instead")
+
+
+def email_findings(text: str) -> Iterator[Finding]:
+    for match in EMAIL_RE.finditer(_blank(text, URL_RE)):
+        yield (match.start(), match.end(),
+               f"e-mail address {match.group(0)}: name the team or inbox instead of an address")
+
+
+def private_ip_findings(text: str) -> Iterator[Finding]:
+    for match in IPV4_RE.finditer(text):
+        try:
+            address = ipaddress.IPv4Address(match.group(1))
+        except ValueError:
+            continue
+        if address.is_private and not address.is_loopback and not address.is_link_local \
+                and not address.is_unspecified:
+            yield (match.start(1), match.end(1),
+                   f"private IP address {address}: describe the host by its role instead")
+    for match in IPV6_ULA_RE.finditer(text):
+        yield (match.start(), match.end(),
+               f"private IPv6 address {match.group(0)}: describe the host by its role instead")
+
+
+def secret_findings(text: str) -> Iterator[Finding]:
+    seen: list[tuple[int, int]] = []
+    for pattern, what in SECRET_RES:
+        for match in pattern.finditer(text):
+            seen.append((match.start(), match.end()))
+            yield (match.start(), match.end(),
+                   f"this looks like {what}: remove it, and rotate it if it was real")
+    for match in LONG_TOKEN_RE.finditer(_blank(text, URL_RE)):
+        token = match.group(0)
+        overlaps = any(s < match.end() and match.start() < e for s, e in seen)
+        if not overlaps and _looks_random(token):
+            yield (match.start(), match.end(),
+                   "this looks like a key or token: remove it, and rotate it if it was real")
+
+
+def _looks_random(token: str) -> bool:
+    """Mixed case and digits; hex digests (commit ids, checksums) are not secrets."""
+    if re.fullmatch(r"[0-9a-fA-F]+", token) or re.fullmatch(r"[a-z-]+|[A-Z_]+", token):
+        return False
+    classes = sum(bool(re.search(p, token)) for p in ("[a-z]", "[A-Z]", "[0-9]"))
+    return classes == 3
+
+
+def _blank(text: str, *patterns: re.Pattern[str]) -> str:
+    """The text with matches of `patterns` replaced by spaces, keeping every offset."""
+    for pattern in patterns:
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+    return text
+
+
+LintCheck = tuple[Rule, Callable[[str], Iterator[Finding]], bool]
+
+
+def lint_checks(blame_phrases: tuple[str, ...]) -> list[LintCheck]:
+    """Every lint: its rule, its finder, and whether it also reads code."""
+    return [
+        (BLAME, lambda text: blame_findings(text, blame_phrases), False),
+        (MENTION, mention_findings, False),
+        (EMAIL, email_findings, True),
+        (PRIVATE_IP, private_ip_findings, True),
+        (SECRET, secret_findings, True),
+    ]
+
+
+def lint_body(markdown: str, path: str, first_line: int, code_lines: frozenset[int],
+              blame_phrases: tuple[str, ...]) -> Iterator[Diagnostic]:
+    checks = lint_checks(blame_phrases)
+    for number, line in enumerate(markdown.split("\n")):
+        in_code = number in code_lines
+        for found_rule, finder, reads_code in checks:
+            if in_code and not reads_code:
+                continue
+            for start, _end, message in finder(line):
+                yield found_rule.at(Position(path, first_line + number, start + 1), message)
+
+
+def lint_front_matter(data: Any, positions: Positions, source_lines: list[str],
+                      blame_phrases: tuple[str, ...]) -> Iterator[Diagnostic]:
+    checks = lint_checks(blame_phrases)
+    for ypath, text in _strings(data, ()):
+        if ypath and ypath[-1] == "link":
+            continue
+        for found_rule, finder, _reads_code in checks:
+            for start, _end, message in finder(text):
+                pos = _locate(text[start:_end], ypath, positions, source_lines)
+                yield found_rule.at(pos, message)
+
+
+def _strings(value: Any, ypath: YamlPath) -> Iterator[tuple[YamlPath, str]]:
+    if isinstance(value, str):
+        yield ypath, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, ypath + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, ypath + (index,))
+
+
+def _locate(found: str, ypath: YamlPath, positions: Positions,
+            source_lines: list[str]) -> Position:
+    """The match's own line and column when it stands on one source line of the value."""
+    start = positions.at(ypath)
+    last = max(positions.end_line(ypath), start.line)
+    for line in range(start.line, last + 1):
+        if line - 1 >= len(source_lines):
+            break
+        text = source_lines[line - 1]
+        col = text.find(found, start.col - 1 if line == start.line else 0)
+        if col >= 0:
+            return Position(start.path, line, col + 1)
+    return start

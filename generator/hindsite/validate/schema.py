@@ -1,0 +1,230 @@
+"""The JSON Schema check: schema/ is the single source of field names, types and enums.
+
+Plain scalars are read with YAML 1.2's core schema; where the schema wants text, the text
+is taken exactly as written (`title: 1.10` stays "1.10", a tag `2.0` stays "2.0"), so no
+value is reinterpreted behind the writer's back.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import json
+import re
+from collections.abc import Iterator
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+from hindsite.diagnostics import Diagnostic, Position, Severity, rule
+from hindsite.load import Positions, YamlPath
+
+STAGE = "schema"
+MISSING_FIELD = rule("HS201", "missing-field", Severity.ERROR,
+                     "A required field is missing.", STAGE)
+UNKNOWN_FIELD = rule("HS202", "unknown-field", Severity.ERROR,
+                     "A field the format does not define (often a misspelling).", STAGE)
+WRONG_TYPE = rule("HS203", "wrong-type", Severity.ERROR,
+                  "A value of the wrong type: text, number, list or mapping.", STAGE)
+INVALID_VALUE = rule("HS204", "invalid-value", Severity.ERROR,
+                     "A value outside the allowed set (enum values are case-sensitive).", STAGE)
+INVALID_FORMAT = rule("HS205", "invalid-format", Severity.ERROR,
+                      "A value of the wrong shape: an id, key, date, time or URL.", STAGE)
+OUT_OF_RANGE = rule("HS206", "out-of-range", Severity.ERROR,
+                    "A value too long, too short, too small, or a list with too few items.", STAGE)
+DUPLICATE_ITEM = rule("HS207", "duplicate-item", Severity.ERROR,
+                      "The same item appears twice in a list that must not repeat.", STAGE)
+FORBIDDEN_FIELD = rule("HS208", "forbidden-field", Severity.ERROR,
+                       "A field that must not be present given the others.", STAGE)
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+DATE_TIME_RE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})")
+
+_checker = FormatChecker(formats=())
+
+
+@_checker.checks("date-time", raises=ValueError)
+def _is_date_time(value: object) -> bool:
+    return not isinstance(value, str) or parse_time(value) is not None
+
+
+@_checker.checks("date", raises=ValueError)
+def _is_date(value: object) -> bool:
+    return not isinstance(value, str) or date.fromisoformat(value) is not None
+
+
+def parse_time(text: str) -> datetime | None:
+    """An RFC 3339 time with its offset, or None; a time without an offset is not accepted."""
+    if not DATE_TIME_RE.fullmatch(text):
+        return None
+    return datetime.fromisoformat(text.replace("z", "Z"))
+
+
+def read_schema(name: str) -> dict[str, Any]:
+    with (SCHEMA_DIR / f"{name}.schema.json").open(encoding="utf-8") as handle:
+        schema: dict[str, Any] = json.load(handle)
+    return schema
+
+
+@cache
+def validator(name: str, severity_levels: tuple[str, ...] = ()) -> Draft202012Validator:
+    """A compiled validator; the postmortem schema takes the configured severity levels."""
+    schema = read_schema(name)
+    if severity_levels:
+        schema = copy.deepcopy(schema)
+        schema["properties"]["severity"]["enum"] = list(severity_levels)
+    return Draft202012Validator(schema, format_checker=_checker)
+
+
+def take_text_as_written(data: Any, name: str, positions: Positions) -> Any:
+    """Where the schema wants a string, use a plain scalar's source text instead of its number."""
+    if not positions.raw:
+        return data
+    root = validator(name).schema
+    return _as_written(data, root, root, positions, ())
+
+
+def _as_written(data: Any, schema: dict[str, Any], root: dict[str, Any], positions: Positions,
+                ypath: YamlPath) -> Any:
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        schema = root["$defs"][ref.rsplit("/", 1)[-1]]
+    if ypath in positions.raw and schema.get("type") == "string":
+        return positions.raw[ypath]
+    if isinstance(data, dict):
+        props = schema.get("properties", {})
+        return {k: _as_written(v, props.get(k, {}), root, positions, ypath + (k,))
+                for k, v in data.items()}
+    if isinstance(data, list):
+        items = schema.get("items", {})
+        return [_as_written(v, items, root, positions, ypath + (i,)) for i, v in enumerate(data)]
+    return data
+
+
+def schema_diagnostics(data: Any, name: str, positions: Positions,
+                       severity_levels: tuple[str, ...] = ()) -> Iterator[Diagnostic]:
+    """Every schema violation, each at the value (or the mapping) it concerns."""
+    check = validator(name, severity_levels)
+    for error in check.iter_errors(data):
+        yield from _explain(error, positions)
+
+
+def _explain(error: ValidationError, positions: Positions) -> Iterator[Diagnostic]:
+    ypath: YamlPath = tuple(error.absolute_path)
+    where = _describe(ypath)
+    kind = error.validator
+    if kind == "required":
+        missing = re.findall(r"'([^']*)' is a required property", error.message)[0]
+        why = error.schema.get("$comment")
+        reason = f" ({why})" if why else ""
+        place = "the front matter" if not ypath else where
+        pos = positions.at(ypath) if ypath else Position(positions.path)
+        yield MISSING_FIELD.at(pos,
+                               f"missing required field '{missing}' in {place}{reason}")
+    elif kind == "additionalProperties":
+        yield from _unknown_fields(error, ypath, positions)
+    elif kind == "not" and "required" in error.validator_value:
+        for name in error.validator_value["required"]:
+            why = error.schema.get("$comment", "it is not allowed here")
+            yield FORBIDDEN_FIELD.at(positions.at(ypath + (name,)),
+                                     f"remove '{name}' from {where}: {why}")
+    elif kind in ("if", "allOf", "then", "else"):
+        return
+    else:
+        yield _value_problem(error, ypath, where, positions)
+
+
+def _unknown_fields(error: ValidationError, ypath: YamlPath,
+                    positions: Positions) -> Iterator[Diagnostic]:
+    allowed = list(error.schema.get("properties", {}))
+    for name in sorted(set(error.instance) - set(allowed), key=lambda n: positions.key_at(
+            ypath + (n,))):
+        hint = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        suggestion = f"; did you mean '{hint[0]}'?" if hint else f" (allowed: {', '.join(allowed)})"
+        yield UNKNOWN_FIELD.at(positions.key_at(ypath + (name,)),
+                               f"unknown field '{name}' in {_describe(ypath)}{suggestion}")
+
+
+def _value_problem(error: ValidationError, ypath: YamlPath, where: str,
+                   positions: Positions) -> Diagnostic:
+    kind = error.validator
+    got = positions.raw.get(ypath, error.instance)
+    shown = _show(got)
+    pos = positions.at(ypath)
+    if kind == "type":
+        wanted = {"string": "text", "integer": "a whole number", "number": "a number",
+                  "boolean": "true or false", "array": "a list", "object": "a mapping"}
+        return WRONG_TYPE.at(pos, f"{where} must be {wanted.get(str(error.validator_value), 'x')}"
+                                  f", got {shown}{_quote_hint(error)}")
+    if kind in ("enum", "const"):
+        allowed = error.validator_value if kind == "enum" else [error.validator_value]
+        hint = [str(a) for a in allowed if str(a).casefold() == str(error.instance).casefold()] \
+            or difflib.get_close_matches(str(error.instance), [str(a) for a in allowed], n=1)
+        suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+        return INVALID_VALUE.at(pos, f"{where} is {shown}{suggestion} "
+                                     f"(allowed: {', '.join(map(str, allowed))})")
+    if kind in ("pattern", "format"):
+        return INVALID_FORMAT.at(pos, f"{where} is {shown}: {_format_hint(error)}")
+    if kind == "uniqueItems":
+        return DUPLICATE_ITEM.at(pos, f"{where} lists the same item twice; keep one")
+    return OUT_OF_RANGE.at(pos, f"{where}: {_range_hint(error)}")
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    text = repr(value) if isinstance(value, str) else json.dumps(value)
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+def _quote_hint(error: ValidationError) -> str:
+    if error.validator_value == "boolean" and isinstance(error.instance, str):
+        return " (write true or false: yes, no, on and off are text)"
+    return ""
+
+
+def _format_hint(error: ValidationError) -> str:
+    path = [p for p in error.absolute_path if isinstance(p, str)]
+    field = path[-1] if path else ""
+    hints = {
+        "id": "write a prefix of capital letters and digits, a dash and a number, like PM-0042",
+        "due": "write a date as YYYY-MM-DD, like 2009-03-06",
+        "completed": "write a date as YYYY-MM-DD, like 2009-03-02",
+        "link": "write an http or https URL",
+    }
+    if field in hints:
+        return hints[field]
+    if error.schema.get("format") == "date-time":
+        return "write an RFC 3339 time with its offset, like 2009-01-20T14:00:00Z or " \
+               "2009-01-20T15:00:00+01:00 (and a real date)"
+    if error.schema.get("pattern", "").startswith("^[a-z0-9]"):
+        return "a key is lower-case letters, digits and dashes, like mail-relay"
+    if field == "not_same_as" or (path and path[-1:] == ["not_same_as"]):
+        return hints["id"]
+    return f"it must match {error.schema.get('pattern') or error.schema.get('format')}"
+
+
+def _range_hint(error: ValidationError) -> str:
+    limit = error.validator_value
+    hints = {"minItems": f"list at least {limit} item{'s' if limit != 1 else ''}",
+             "maxItems": f"list at most {limit} items",
+             "minLength": "must not be empty",
+             "maxLength": f"must be at most {limit} characters "
+                          f"(it has {len(error.instance) if isinstance(error.instance, str) else 0})",
+             "minimum": f"must be at least {limit}", "maximum": f"must be at most {limit}"}
+    return hints.get(str(error.validator), error.message)
+
+
+def _describe(ypath: YamlPath) -> str:
+    """A YAML path as a writer reads it: causes[1].key."""
+    if not ypath:
+        return "the front matter"
+    text = ""
+    for part in ypath:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
