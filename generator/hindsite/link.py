@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 from hindsite.model import ActionItem, Catalog, Postmortem
@@ -20,18 +21,42 @@ FixState = Literal["pending", "held", "failed"]
 
 @dataclass(frozen=True, slots=True)
 class Recurrence:
-    """Cause `cause` of incident `incident`, seen against the incidents before and after it."""
+    """Cause `cause` of incident `incident`, seen against the incidents before and after it.
+
+    It holds the cause's whole chain of occurrences (shared by every incident on it) and
+    where this incident stands, so a cause seen in thousands of incidents costs no more
+    than the chain itself; the lists are derived when asked for."""
 
     incident: str
     cause: str
-    earlier: tuple[str, ...]
-    fixes: tuple[ActionItem, ...]
-    completed_fixes: tuple[ActionItem, ...]
-    later: tuple[str, ...]
+    chain: tuple[Postmortem, ...]
+    earlier_end: int
+    later_start: int
+    started_day: date
+    needs_answer: bool
+
+    @property
+    def earlier(self) -> tuple[str, ...]:
+        return tuple(pm.id for pm in self.chain[:self.earlier_end])
+
+    @property
+    def later(self) -> tuple[str, ...]:
+        return tuple(pm.id for pm in self.chain[self.later_start:])
+
+    @property
+    def fixes(self) -> tuple[ActionItem, ...]:
+        """Every earlier fix: the action items of earlier occurrences that address the cause."""
+        return tuple(item for pm in self.chain[:self.earlier_end]
+                     for item in fixes_for(pm, self.cause))
+
+    @property
+    def completed_fixes(self) -> tuple[ActionItem, ...]:
+        """Earlier fixes done on or before the day this incident started, in its own offset."""
+        return tuple(item for item in self.fixes if completed_by(item, self.started_day))
 
     @property
     def recurs(self) -> bool:
-        return bool(self.earlier)
+        return self.earlier_end > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +107,8 @@ def link(postmortems: list[Postmortem], catalog: Catalog) -> KnowledgeBase:
     recurrences: dict[tuple[str, str], Recurrence] = {}
     for key, chain in occurrences.items():
         recurrences.update(((r.incident, key), r) for r in recurrences_of(key, chain))
-    outcomes = {item.ref: fix_outcome(item, occurrences, by_id[item.incident])
+    last_days = {key: latest_days(chain) for key, chain in occurrences.items()}
+    outcomes = {item.ref: fix_outcome(item, occurrences, pm, last_days)
                 for pm in by_id.values() for item in pm.action_items}
     return KnowledgeBase(catalog, ordered, by_id, occurrences, recurrences, outcomes)
 
@@ -99,30 +125,69 @@ def fixes_for(pm: Postmortem, key: str) -> tuple[ActionItem, ...]:
     return tuple(item for item in pm.action_items if key in item.addresses)
 
 
+def completed_by(item: ActionItem, day: date) -> bool:
+    return item.status == "done" and item.completed is not None and item.completed <= day
+
+
 def recurrences_of(key: str, chain: tuple[Postmortem, ...]) -> list[Recurrence]:
-    """Each occurrence of a cause against the ones before and after it (the chain is sorted)."""
+    """Every occurrence of a cause against the others, in one pass along the sorted chain:
+    the earliest completion among earlier fixes tells whether an answer is owed."""
     found = []
+    earliest_done: date | None = None
+    group_start = 0
     for n, pm in enumerate(chain):
-        earlier = tuple(a for a in chain[:n] if a.started < pm.started)
-        later = tuple(c.id for c in chain[n + 1:] if pm.started < c.started)
-        fixes = tuple(item for a in earlier for item in fixes_for(a, key))
-        local_day = pm.started.date()
-        completed = tuple(item for item in fixes if item.status == "done"
-                          and item.completed is not None and item.completed <= local_day)
-        found.append(Recurrence(pm.id, key, tuple(a.id for a in earlier), fixes, completed, later))
+        if pm.started != chain[group_start].started:
+            for done in _completion_dates(chain[group_start:n], key):
+                earliest_done = done if earliest_done is None else min(earliest_done, done)
+            group_start = n
+        group_end = n + 1
+        while group_end < len(chain) and chain[group_end].started == pm.started:
+            group_end += 1
+        owed = earliest_done is not None and earliest_done <= pm.started.date()
+        found.append(Recurrence(pm.id, key, chain, group_start, group_end, pm.started.date(),
+                                owed))
     return found
 
 
+def _completion_dates(pms: tuple[Postmortem, ...], key: str) -> list[date]:
+    return [item.completed for pm in pms for item in fixes_for(pm, key)
+            if item.status == "done" and item.completed is not None]
+
+
 def fix_outcome(item: ActionItem, occurrences: dict[str, tuple[Postmortem, ...]],
-                owner: Postmortem) -> FixOutcome:
+                owner: Postmortem, last_days: dict[str, list[date]]) -> FixOutcome:
     """pending until done; then failed if an addressed cause came back after completion."""
     if item.status != "done" or item.completed is None:
         return FixOutcome(item, "pending")
-    completed = item.completed
-    came_back = tuple(dict.fromkeys(
-        later.id for key in item.addresses for later in occurrences.get(key, ())
-        if later.started > owner.started and completed <= later.started.date()))
-    return FixOutcome(item, "failed", came_back) if came_back else FixOutcome(item, "held")
+    for key in item.addresses:
+        chain = occurrences.get(key, ())
+        after = _after_index(chain, owner)
+        if after < len(chain) and last_days[key][after] >= item.completed:
+            back = next(pm.id for pm in chain[after:] if item.completed <= pm.started.date())
+            return FixOutcome(item, "failed", (back,))
+    return FixOutcome(item, "held")
+
+
+def _after_index(chain: tuple[Postmortem, ...], owner: Postmortem) -> int:
+    """The first position in the chain that started after `owner` (binary search)."""
+    low, high = 0, len(chain)
+    while low < high:
+        mid = (low + high) // 2
+        if chain[mid].started <= owner.started:
+            low = mid + 1
+        else:
+            high = mid
+    return low
+
+
+def latest_days(chain: tuple[Postmortem, ...]) -> list[date]:
+    """For each position, the latest local start date from there to the end of the chain."""
+    days: list[date] = [date.min] * len(chain)
+    latest = date.min
+    for n in range(len(chain) - 1, -1, -1):
+        latest = max(latest, chain[n].started.date())
+        days[n] = latest
+    return days
 
 
 def earlier_fix_summary(recurrence: Recurrence) -> str:

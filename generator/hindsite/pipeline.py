@@ -14,13 +14,17 @@ from pathlib import Path
 from hindsite.config import Settings
 from hindsite.diagnostics import RULES, Diagnostic, Position
 from hindsite.link import KnowledgeBase, link
-from hindsite.load import INTERNAL, display_path, discover, load_document, load_yaml_file
+from hindsite.load import INTERNAL, discover, display_path, load_document, load_yaml_file
 from hindsite.model import Catalog, Postmortem
-from hindsite.similar import suggest, suggestion_diagnostics
+from hindsite.similar import TextFeatures, suggest, suggestion_diagnostics, text_features
 from hindsite.validate import check_catalog, check_document, front_matter_id
 from hindsite.validate.catalog import MISSING_CATALOG
-from hindsite.validate.knowledge_base import (duplicate_ids, recurrence_rules, unknown_not_same_as,
-                                              unknown_references)
+from hindsite.validate.knowledge_base import (
+    duplicate_ids,
+    recurrence_rules,
+    unknown_not_same_as,
+    unknown_references,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,16 +40,18 @@ def run_check(settings: Settings) -> CheckResult:
     paths, found = discover(settings.folder)
     problems += found
     postmortems: list[Postmortem] = []
+    features: dict[str, TextFeatures] = {}
     claims: dict[str, list[Position]] = defaultdict(list)
     for path in paths:
         pm, file_problems, claim = check_file(path, catalog, settings)
         problems += file_problems
         if pm is not None:
             postmortems.append(pm)
+            features.setdefault(pm.id, text_features(pm))
         if claim is not None:
             claims[claim[0]].append(claim[1])
     kb = link(postmortems, catalog or Catalog(display_path(settings.catalog), {}, {}, {}))
-    kb.suggestions.update(suggest(kb, limit=max(settings.suggestions, 1)))
+    kb.suggestions.update(suggest(kb, features, limit=max(settings.suggestions, 1)))
     known = set(claims)
     problems += duplicate_ids(claims)
     problems += unknown_references(kb, known)

@@ -10,6 +10,8 @@ common to distinguish anything are left out of the index.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
@@ -17,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from hindsite.diagnostics import Diagnostic, Severity, rule
+from hindsite.lexicon import FOLD
 from hindsite.link import KnowledgeBase, Suggestion
 from hindsite.model import Cause, Postmortem
 
@@ -25,147 +28,205 @@ POSSIBLY_SAME = rule("HS503", "possibly-same-cause", Severity.INFO,
                      "another key: reuse its key, or list the incident in not_same_as.",
                      "recurrence")
 
-SUGGEST_THRESHOLD = 0.22
+SUGGEST_THRESHOLD = 0.10
 """Lowest score shown as a suggestion on an incident page."""
-REPORT_THRESHOLD = 0.30
+REPORT_THRESHOLD = 0.17
 """Lowest score reported by `hindsite check` as an info diagnostic."""
-MAX_DF_SHARE = 0.08
-"""Terms in more than this share of causes (and at least 20) are too common to index."""
+VECTOR_TERMS = 60
+"""Each occurrence keeps only its heaviest terms: the distinctive ones decide a match."""
+QUERY_TERMS = 24
+"""How many of its heaviest terms a cause looks candidates up by."""
+POSTINGS_KEPT = 16
+"""How many of the heaviest earlier occurrences each term keeps for lookups."""
+CANDIDATES = 12
+"""How many candidates are scored exactly."""
 
-WORD_RE = re.compile(r"[a-z0-9]+")
+WORD_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 STOPWORDS = frozenset("""
 a about after again against all also an and any are as at be because been before being
 between both but by can could did do does doing down during each few for from further had
 has have having he her here hers him his how i if in into is it its itself just more most no
-nor not now of off on once only or other our out over own same she so some such than that the
-their them then there these they this those through to too under until up very was we were
-what when where which while who whom why will with would you your new one two three first
-second time times day days week weeks month hour hours minute minutes incident incidents
-cause causes caused causing issue issues problem problems happened happen team teams customer
-customers service services user users
-""".split())
-FIELD_WEIGHTS = {"description": 3.0, "catalog": 2.0, "why": 1.0, "title": 1.0, "impact": 0.5,
-                 "structure": 1.5}
+nor not now of off on once only or other our out over own same she so some such than that
+the their them then there these they this those through to too under until up very was we
+were what when where which while who whom why will with would you your new one two three
+first second time times day days week weeks month hour hours minute minutes incident
+incidents cause causes caused causing issue issues problem problems happened happen team
+teams customer customers service services user users
+""".split())  # noqa: SIM905 - a word list reads best as text
+FIELD_WEIGHTS = {"description": 1.0, "catalog": 3.0, "fixes": 1.0, "why": 1.5, "title": 1.0,
+                 "impact": 0.5, "timeline": 0.5, "structure": 1.0}
 
 
 @dataclass(frozen=True, slots=True)
-class Occurrence:
-    pm: Postmortem
-    cause: Cause
-    vector: dict[str, float]
-    surface: dict[str, str]
+class TextFeatures:
+    """The words of one postmortem, counted once when the file is checked (cacheable with it):
+    the incident's context (title, impact, "Why it happened") and each cause's description."""
+
+    context: Counter[str]
+    causes: dict[str, Counter[str]]
 
 
-def stem(word: str) -> str:
-    """Cut words to five letters: 'expired', 'expiry' and 'expiration' meet at 'expir'."""
-    return word[:5]
+def terms_of(text: str, weight: float = 1.0) -> Counter[str]:
+    """Word stems and their weighted counts. Words are cut to five letters, so that
+    'expired', 'expiry' and 'expiration' meet at 'expir'."""
+    counts = Counter(FOLD.get(word) or word[:5] for word in
+                     WORD_RE.sub(_join_hyphens, text.lower()).split()
+                     if len(word) > 2 and word not in STOPWORDS and not word.isdigit())
+    if weight != 1.0:
+        for term in counts:
+            counts[term] *= weight  # type: ignore[assignment]
+    return counts
 
 
-def words(text: str) -> Iterator[tuple[str, str]]:
-    """(stem, word) pairs of the words that can tell one cause from another."""
-    for word in WORD_RE.findall(text.lower()):
-        if len(word) > 2 and word not in STOPWORDS and not word.isdigit():
-            yield stem(word), word
+def _join_hyphens(match: re.Match[str]) -> str:
+    """'not-after' and 'write-ahead' become one word each; other characters separate words."""
+    return f" {match.group(0).replace('-', '')} "
 
 
-def cause_terms(kb: KnowledgeBase, pm: Postmortem,
-                cause: Cause) -> tuple[Counter[str], dict[str, str]]:
-    """Weighted term counts of one cause occurrence, words and structure together, and the
-    first word written for each stem (to name shared terms as the writer spelt them)."""
-    terms: Counter[str] = Counter()
-    surface: dict[str, str] = {}
-    catalog_cause = kb.catalog.causes.get(cause.key)
-    fields = {
-        "description": cause.description,
-        "catalog": f"{catalog_cause.title} {catalog_cause.description}" if catalog_cause else "",
-        "why": pm.section("Why it happened"),
-        "title": pm.title,
-        "impact": pm.impact.summary,
-    }
-    for name, text in fields.items():
-        for term, word in words(text):
-            terms[term] += FIELD_WEIGHTS[name]
-            surface.setdefault(term, word)
-    structure = [f"svc:{s}" for s in pm.services] + [f"kind:{cause.kind}"]
-    if catalog_cause:
-        structure.append(f"cat:{catalog_cause.category}")
-    for term in structure:
-        terms[term] += FIELD_WEIGHTS["structure"]
-    return terms, surface
+def text_features(pm: Postmortem) -> TextFeatures:
+    context = terms_of(pm.section("Why it happened"), FIELD_WEIGHTS["why"])
+    context.update(terms_of(pm.title, FIELD_WEIGHTS["title"]))
+    context.update(terms_of(pm.impact.summary, FIELD_WEIGHTS["impact"]))
+    context.update(terms_of(" ".join(e.text for e in pm.timeline), FIELD_WEIGHTS["timeline"]))
+    causes = {}
+    for cause in pm.causes:
+        terms = terms_of(cause.description, FIELD_WEIGHTS["description"])
+        fixes = " ".join(a.title for a in pm.action_items if cause.key in a.addresses)
+        terms.update(terms_of(fixes, FIELD_WEIGHTS["fixes"]))
+        causes[cause.key] = terms
+    return TextFeatures(context, causes)
 
 
-def tfidf(counts: list[Counter[str]]) -> list[dict[str, float]]:
-    df: Counter[str] = Counter(term for c in counts for term in c)
-    n = len(counts)
+def spelled(pm: Postmortem, stems: tuple[str, ...]) -> tuple[str, ...]:
+    """Stems as the writer spelt them in this postmortem, for messages and pages."""
+    text = " ".join([pm.title, pm.impact.summary, pm.section("Why it happened")]
+                    + [c.description for c in pm.causes])
+    first: dict[str, str] = {}
+    for word in WORD_RE.sub(_join_hyphens, text.lower()).split():
+        first.setdefault(FOLD.get(word) or word[:5], word)
+    return tuple(first.get(s, s) for s in stems)
+
+
+@dataclass(slots=True)
+class _Index:
+    """Occurrences in start order, their pruned vectors, and for each term a small heap of
+    the heaviest earlier occurrences: what a query looks candidates up by."""
+
+    keys: list[tuple[Postmortem, Cause]]
+    vectors: list[dict[str, float]]
+    heaps: dict[str, list[tuple[float, int]]]
+
+
+def _vectors(kb: KnowledgeBase, features: dict[str, TextFeatures]
+             ) -> tuple[list[tuple[Postmortem, Cause]], list[Counter[str]]]:
+    catalog_terms = {key: terms_of(f"{c.title} {c.description}", FIELD_WEIGHTS["catalog"])
+                     for key, c in kb.catalog.causes.items()}
+    keys, counts = [], []
+    for pm in kb.postmortems:
+        if kb.by_id.get(pm.id) is not pm:
+            continue
+        found = features.get(pm.id) or text_features(pm)
+        for cause in pm.causes:
+            terms = found.context + found.causes.get(cause.key, Counter()) \
+                + catalog_terms.get(cause.key, Counter())
+            category = kb.catalog.causes[cause.key].category if cause.key in kb.catalog.causes \
+                else ""
+            for term in [f"svc:{s}" for s in pm.services] + [f"kind:{cause.kind}",
+                                                               f"cat:{category}"]:
+                terms[term] += FIELD_WEIGHTS["structure"]
+            keys.append((pm, cause))
+            counts.append(terms)
+    return keys, counts
+
+
+def _tfidf(counts: list[Counter[str]]) -> list[dict[str, float]]:
+    """Unit vectors of log-scaled, idf-weighted terms, each cut to its VECTOR_TERMS heaviest
+    and ordered heaviest first."""
+    df: Counter[str] = Counter()
+    for c in counts:
+        df.update(c.keys())
+    n = len(counts) + 1
+    idf = {t: math.log(n / (f + 0.5)) for t, f in df.items()}
+    log = math.log
     vectors = []
     for c in counts:
-        vector = {t: (1 + math.log(w)) * math.log((n + 1) / (df[t] + 0.5)) if w >= 1 else
-                  w * math.log((n + 1) / (df[t] + 0.5)) for t, w in c.items()}
-        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-        vectors.append({t: v / norm for t, v in vector.items()})
+        weights = [((1 + log(w)) if w >= 1 else w) * idf[t] for t, w in c.items()]
+        kept = heapq.nlargest(VECTOR_TERMS, zip(weights, c.keys(), strict=True))
+        norm = math.sqrt(sum(w * w for w, _t in kept)) or 1.0
+        vectors.append({t: w / norm for w, t in kept})
     return vectors
 
 
-def occurrences(kb: KnowledgeBase) -> list[Occurrence]:
-    pairs = [(pm, cause) for pm in kb.by_id.values() for cause in pm.causes]
-    terms = [cause_terms(kb, pm, cause) for pm, cause in pairs]
-    vectors = tfidf([counts for counts, _surface in terms])
-    return [Occurrence(pm, cause, vector, surface) for (pm, cause), vector, (_c, surface)
-            in zip(pairs, vectors, terms, strict=True)]
+def suggest(kb: KnowledgeBase, features: dict[str, TextFeatures] | None = None,
+            limit: int = 3) -> dict[tuple[str, str], tuple[Suggestion, ...]]:
+    """For each cause, the `limit` best earlier causes under other keys, best first.
 
-
-def suggest(kb: KnowledgeBase, limit: int = 3) -> dict[tuple[str, str], tuple[Suggestion, ...]]:
-    """For each cause, the `limit` best earlier causes under other keys, best first."""
-    found = occurrences(kb)
-    max_df = max(20, int(MAX_DF_SHARE * len(found)))
-    index: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    Occurrences are taken in order of start time; each is scored against the occurrences
+    already indexed (all earlier), then indexed itself, so the cost grows with the number
+    of occurrences times small constants, not with its square."""
+    keys, counts = _vectors(kb, features or {})
+    index = _Index(keys, _tfidf(counts), defaultdict(list))
     results: dict[tuple[str, str], tuple[Suggestion, ...]] = {}
-    order = sorted(range(len(found)), key=lambda i: found[i].pm.started)
     start = 0
-    while start < len(order):
+    while start < len(keys):
         end = start
-        while end < len(order) and found[order[end]].pm.started == found[order[start]].pm.started:
+        while end < len(keys) and keys[end][0].started == keys[start][0].started:
             end += 1
-        for i in order[start:end]:
-            ranked = _rank(found, i, index, limit)
+        for doc in range(start, end):
+            ranked = _rank(index, doc, limit)
             if ranked:
-                results[(found[i].pm.id, found[i].cause.key)] = ranked
-        for i in order[start:end]:
-            for term, weight in found[i].vector.items():
-                postings = index[term]
-                if len(postings) <= max_df:
-                    postings.append((i, weight))
+                results[(keys[doc][0].id, keys[doc][1].key)] = ranked
+        for doc in range(start, end):
+            _add(index, doc)
         start = end
     return results
 
 
-def _rank(found: list[Occurrence], i: int, index: dict[str, list[tuple[int, float]]],
-          limit: int) -> tuple[Suggestion, ...]:
-    query = found[i]
-    scores: dict[int, float] = defaultdict(float)
-    for term, weight in query.vector.items():
-        for j, other in index.get(term, ()):
-            scores[j] += weight * other
-    own_keys = query.pm.cause_keys
-    silenced = {ident for ident, _pos in query.cause.not_same_as}
-    best: dict[tuple[str, str], Suggestion] = {}
-    for j, score in sorted(scores.items(), key=lambda item: -item[1]):
-        if score < SUGGEST_THRESHOLD or len(best) >= limit:
-            break
-        other = found[j]
-        if other.cause.key in own_keys or query.cause.key in other.pm.cause_keys \
-                or other.pm.id in silenced:
+def _add(index: _Index, doc: int) -> None:
+    for term, weight in index.vectors[doc].items():
+        heap = index.heaps[term]
+        if len(heap) < POSTINGS_KEPT:
+            heapq.heappush(heap, (weight, doc))
+        elif weight > heap[0][0]:
+            heapq.heapreplace(heap, (weight, doc))
+
+
+def _rank(index: _Index, doc: int, limit: int) -> tuple[Suggestion, ...]:
+    """Candidates come through the query's heaviest terms; the best few are then scored
+    exactly (cosine of the pruned vectors) and filtered."""
+    pm, cause = index.keys[doc]
+    own_keys = pm.cause_keys
+    query = index.vectors[doc]
+    partial: dict[int, float] = defaultdict(float)
+    heaps = index.heaps
+    for term, weight in itertools.islice(query.items(), QUERY_TERMS):
+        for other_weight, other in heaps.get(term, ()):
+            partial[other] += weight * other_weight
+    silenced = {ident for ident, _pos in cause.not_same_as}
+    scored = []
+    for other in heapq.nlargest(CANDIDATES, partial, key=partial.__getitem__):
+        earlier, earlier_cause = index.keys[other]
+        if earlier_cause.key in own_keys or any(c.key == cause.key for c in earlier.causes) \
+                or earlier.id in silenced:
             continue
-        shared = tuple(query.surface.get(t, t) for t in _shared_terms(query.vector, other.vector))
-        best.setdefault((other.pm.id, other.cause.key), Suggestion(
-            query.pm.id, query.cause.key, other.pm.id, other.cause.key, round(score, 3), shared))
+        vector = index.vectors[other]
+        score = sum(query[t] * vector[t] for t in query.keys() & vector.keys())
+        if score >= SUGGEST_THRESHOLD:
+            scored.append((score, other))
+    best: dict[tuple[str, str], Suggestion] = {}
+    for score, other in sorted(scored, key=lambda item: (-item[0], item[1])):
+        earlier, earlier_cause = index.keys[other]
+        if len(best) < limit:
+            best.setdefault((earlier.id, earlier_cause.key), Suggestion(
+                pm.id, cause.key, earlier.id, earlier_cause.key, round(score, 3),
+                _shared_terms(query, index.vectors[other])))
     return tuple(best.values())
 
 
 def _shared_terms(a: dict[str, float], b: dict[str, float], most: int = 5) -> tuple[str, ...]:
-    """The words both share that weigh most: what makes the two look alike."""
+    """The word stems both share that weigh most: what makes the two look alike."""
     shared = sorted((t for t in a.keys() & b.keys() if ":" not in t),
-                    key=lambda t: -(a[t] * b[t]))
+                    key=lambda t: (-(a[t] * b[t]), t))
     return tuple(shared[:most])
 
 
@@ -179,5 +240,6 @@ def suggestion_diagnostics(kb: KnowledgeBase) -> Iterator[Diagnostic]:
         yield POSSIBLY_SAME.at(
             cause.pos,
             f"cause '{key}' reads like cause '{top.earlier_cause}' of {top.earlier_incident} "
-            f"(shared terms: {', '.join(top.shared_terms)}); if it is the same cause, use key "
-            f"'{top.earlier_cause}', else add {top.earlier_incident} to this cause's not_same_as")
+            f"(shared terms: {', '.join(spelled(pm, top.shared_terms))}); if it is the same "
+            f"cause, use key '{top.earlier_cause}', else add {top.earlier_incident} to this "
+            "cause's not_same_as")

@@ -116,19 +116,20 @@ def _link_problem(url: str, line: int, locator: _Locator, image: bool) -> Iterat
     scheme = _SCHEME_RE.match(url.strip())
     name = scheme.group(1).lower() if scheme else ""
     if name and name not in SAFE_SCHEMES:
-        yield UNSAFE_LINK.at(locator.find(line, url),
+        yield UNSAFE_LINK.at(locator.find_url(line, url),
                              f"link scheme '{name}:' is not allowed; use an http, https "
                              "or relative link")
     elif image and (name or url.strip().startswith("//")):
-        yield REMOTE_IMAGE.at(locator.find(line, url),
+        yield REMOTE_IMAGE.at(locator.find_url(line, url),
                               f"image {url} is on another host; add the file to the repository "
                               "and link it by a relative path")
 
 
 def _html_message(html: str) -> str:
     tag = re.match(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*|!--)", html)
-    what = f"<{tag.group(1)}>" if tag else "raw HTML"
-    return f"raw HTML {what} is not allowed; use Markdown instead (or put it in a code span)"
+    what = "" if not tag else " (an HTML comment)" if tag.group(1) == "!--" \
+        else f" <{tag.group(1)}>"
+    return f"raw HTML{what} is not allowed; use Markdown instead (or put it in a code span)"
 
 
 class _Locator:
@@ -151,3 +152,13 @@ class _Locator:
         else:
             col = len(text) - len(text.lstrip())
         return Position(self.path, self.first_line + line, col + 1)
+
+    def find_url(self, line: int, url: str) -> Position:
+        """A link's target: on the link's line, or in the reference definition it names."""
+        text = self.lines[line] if line < len(self.lines) else ""
+        if url and url not in text:
+            definition = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*<?" + re.escape(url))
+            for number, other in enumerate(self.lines):
+                if definition.match(other):
+                    return self.find(number, url)
+        return self.find(line, url)

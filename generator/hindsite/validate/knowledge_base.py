@@ -59,7 +59,7 @@ def recurrence_rules(kb: KnowledgeBase) -> Iterator[Diagnostic]:
         published = pm.status == "published"
         for cause in pm.causes:
             recurrence = kb.recurrence(pm.id, cause.key)
-            if recurrence.completed_fixes and not cause.why_earlier_fixes_failed:
+            if recurrence.needs_answer and not cause.why_earlier_fixes_failed:
                 yield MISSING_WHY.at(
                     cause.pos,
                     f"cause '{cause.key}' came back after earlier fixes were completed: "

@@ -7,6 +7,7 @@ addresses, private IPs and secrets are, since a pasted log leaks as well as pros
 
 from __future__ import annotations
 
+import bisect
 import ipaddress
 import re
 from collections.abc import Callable, Iterator
@@ -36,20 +37,22 @@ EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-
 MENTION_RE = re.compile(r"(?<![A-Za-z0-9])@[A-Za-z0-9_][A-Za-z0-9_.-]*[A-Za-z0-9_]|"
                         r"(?<![A-Za-z0-9])@[A-Za-z0-9_]")
 URL_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s)>\]]+")
-IPV4_RE = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.]*\d)")
-IPV6_ULA_RE = re.compile(r"(?<![0-9A-Fa-f:])[fF][cdCD][0-9a-fA-F]{2}:[0-9a-fA-F:]*[0-9a-fA-F]")
-SECRET_RES = (
-    (re.compile(r"\bAKIA[0-9A-Z]{16}\b"), "an AWS access key id"),
-    (re.compile(r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}\b|\bgithub_pat_\w{22,}"),
+IPV4_RE = re.compile(r"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}")
+IPV6_ULA_RE = re.compile(r"\b[fF][cdCD][0-9a-fA-F]{2}:[0-9a-fA-F:]*[0-9a-fA-F]")
+SECRET_RES = (  # (a literal every match contains, the pattern, what it is)
+    ("AKIA", re.compile(r"\bAKIA[0-9A-Z]{16}\b"), "an AWS access key id"),
+    ("_", re.compile(r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}\b|\bgithub_pat_\w{22,}"),
      "a GitHub token"),
-    (re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}"), "a Slack token"),
-    (re.compile(r"\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}"), "a payment API key"),
-    (re.compile(r"\bAIza[0-9A-Za-z_-]{35}"), "a Google API key"),
-    (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"), "a private key"),
-    (re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"), "a JSON web token"),
-    (re.compile(r"(?i)\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token)\b\s*[:=]\s*"
-                r"[\"']?[^\s\"']{6,}"), "a credential assignment"),
+    ("xox", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}"), "a Slack token"),
+    ("k_", re.compile(r"\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}"), "a payment API key"),
+    ("AIza", re.compile(r"\bAIza[0-9A-Za-z_-]{35}"), "a Google API key"),
+    ("-----BEGIN", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"), "a private key"),
+    ("eyJ", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+     "a JSON web token"),
+    ("", re.compile(r"(?i)\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token)\b\s*"
+                    r"[:=]\s*[\"']?[^\s\"']{6,}"), "a credential assignment"),
 )
+CREDENTIAL_WORDS = ("pass", "pwd", "secret", "key", "token")
 LONG_TOKEN_RE = re.compile(r"(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{32,}={0,2}(?![A-Za-z0-9+/_=-])")
 
 
@@ -62,15 +65,18 @@ def blame_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def blame_findings(text: str, phrases: tuple[str, ...]) -> Iterator[Finding]:
-    if not phrases:
+    lowered = text.lower()
+    if not any(p.split()[0].lower() in lowered for p in phrases if p.strip()):
         return
     for match in blame_pattern(phrases).finditer(text):
         yield (match.start(), match.end(),
-               f"blame language '{match.group(0)}': say what the system allowed or lacked, "
-               "not who erred")
+               f"blame language '{' '.join(match.group(0).split())}': say what the system "
+               "allowed or lacked, not who erred")
 
 
 def mention_findings(text: str) -> Iterator[Finding]:
+    if "@" not in text:
+        return
     hidden = _blank(text, URL_RE, EMAIL_RE)
     for match in MENTION_RE.finditer(hidden):
         yield (match.start(), match.end(),
@@ -78,6 +84,8 @@ def mention_findings(text: str) -> Iterator[Finding]:
 
 
 def email_findings(text: str) -> Iterator[Finding]:
+    if "@" not in text:
+        return
     for match in EMAIL_RE.finditer(_blank(text, URL_RE)):
         yield (match.start(), match.end(),
                f"e-mail address {match.group(0)}: name the team or inbox instead of an address")
@@ -85,26 +93,38 @@ def email_findings(text: str) -> Iterator[Finding]:
 
 def private_ip_findings(text: str) -> Iterator[Finding]:
     for match in IPV4_RE.finditer(text):
+        before, after = text[match.start() - 1:match.start()], text[match.end():match.end() + 2]
+        if before and (before.isdigit() or before == "."):
+            continue
+        if after[:1].isdigit() or (after[:1] == "." and after[1:2].isdigit()):
+            continue
         try:
-            address = ipaddress.IPv4Address(match.group(1))
+            address = ipaddress.IPv4Address(match.group(0))
         except ValueError:
             continue
         if address.is_private and not address.is_loopback and not address.is_link_local \
                 and not address.is_unspecified:
-            yield (match.start(1), match.end(1),
+            yield (match.start(), match.end(),
                    f"private IP address {address}: describe the host by its role instead")
-    for match in IPV6_ULA_RE.finditer(text):
+    for match in IPV6_ULA_RE.finditer(text) if ":" in text else ():
         yield (match.start(), match.end(),
                f"private IPv6 address {match.group(0)}: describe the host by its role instead")
 
 
 def secret_findings(text: str) -> Iterator[Finding]:
     seen: list[tuple[int, int]] = []
-    for pattern, what in SECRET_RES:
+    lowered = text.lower()
+    for hint, pattern, what in SECRET_RES:
+        if hint and hint not in text:
+            continue
+        if not hint and not any(word in lowered for word in CREDENTIAL_WORDS):
+            continue
         for match in pattern.finditer(text):
             seen.append((match.start(), match.end()))
             yield (match.start(), match.end(),
                    f"this looks like {what}: remove it, and rotate it if it was real")
+    if not any(len(word) >= 32 for word in text.split()):
+        return
     for match in LONG_TOKEN_RE.finditer(_blank(text, URL_RE)):
         token = match.group(0)
         overlaps = any(s < match.end() and match.start() < e for s, e in seen)
@@ -124,6 +144,8 @@ def _looks_random(token: str) -> bool:
 def _blank(text: str, *patterns: re.Pattern[str]) -> str:
     """The text with matches of `patterns` replaced by spaces, keeping every offset."""
     for pattern in patterns:
+        if pattern is URL_RE and "://" not in text:
+            continue
         text = pattern.sub(lambda m: " " * len(m.group(0)), text)
     return text
 
@@ -144,14 +166,19 @@ def lint_checks(blame_phrases: tuple[str, ...]) -> list[LintCheck]:
 
 def lint_body(markdown: str, path: str, first_line: int, code_lines: frozenset[int],
               blame_phrases: tuple[str, ...]) -> Iterator[Diagnostic]:
-    checks = lint_checks(blame_phrases)
-    for number, line in enumerate(markdown.split("\n")):
-        in_code = number in code_lines
-        for found_rule, finder, reads_code in checks:
-            if in_code and not reads_code:
-                continue
-            for start, _end, message in finder(line):
-                yield found_rule.at(Position(path, first_line + number, start + 1), message)
+    """Each lint runs once over the whole narrative; code lines are blanked for the lints
+    that do not read code, so every offset still maps to its line and column."""
+    lines = markdown.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    prose = "\n".join(" " * len(line) if n in code_lines else line
+                       for n, line in enumerate(lines)) if code_lines else markdown
+    for found_rule, finder, reads_code in lint_checks(blame_phrases):
+        for start, _end, message in finder(markdown if reads_code else prose):
+            number = bisect.bisect_right(starts, start) - 1
+            yield found_rule.at(Position(path, first_line + number, start - starts[number] + 1),
+                                message)
 
 
 def lint_front_matter(data: Any, positions: Positions, source_lines: list[str],

@@ -147,7 +147,7 @@ def _unknown_fields(error: ValidationError, ypath: YamlPath,
         hint = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
         suggestion = f"; did you mean '{hint[0]}'?" if hint else f" (allowed: {', '.join(allowed)})"
         yield UNKNOWN_FIELD.at(positions.key_at(ypath + (name,)),
-                               f"unknown field '{name}' in {_describe(ypath)}{suggestion}")
+                               f"unknown field {_show(name)} in {_describe(ypath)}{suggestion}")
 
 
 def _value_problem(error: ValidationError, ypath: YamlPath, where: str,
@@ -171,8 +171,18 @@ def _value_problem(error: ValidationError, ypath: YamlPath, where: str,
     if kind in ("pattern", "format"):
         return INVALID_FORMAT.at(pos, f"{where} is {shown}: {_format_hint(error)}")
     if kind == "uniqueItems":
-        return DUPLICATE_ITEM.at(pos, f"{where} lists the same item twice; keep one")
+        return _duplicate_item(error.instance, ypath, where, positions)
     return OUT_OF_RANGE.at(pos, f"{where}: {_range_hint(error)}")
+
+
+def _duplicate_item(items: list[Any], ypath: YamlPath, where: str,
+                    positions: Positions) -> Diagnostic:
+    """At the item that repeats an earlier one, as a duplicated key is reported."""
+    for n, item in enumerate(items):
+        if item in items[:n]:
+            return DUPLICATE_ITEM.at(positions.at(ypath + (n,)),
+                                     f"{where} lists {_show(item)} twice; keep one")
+    return DUPLICATE_ITEM.at(positions.at(ypath), f"{where} lists the same item twice; keep one")
 
 
 def _show(value: Any) -> str:
