@@ -1,11 +1,14 @@
 """The whole check, load → validate → link → suggest, as one call for the CLI and the plugin.
 
 Files are read one at a time and only their model values are kept, so a large knowledge base
-costs memory for its records, not for YAML node trees or token streams.
+costs memory for its records, not for YAML node trees or token streams. The records that
+pile up are moved out of the garbage collector's sight as they accumulate (`gc.freeze`):
+otherwise every collection walks all of them again, and the check grows faster than linear.
 """
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,7 +45,9 @@ def run_check(settings: Settings) -> CheckResult:
     postmortems: list[Postmortem] = []
     features: dict[str, TextFeatures] = {}
     claims: dict[str, list[Position]] = defaultdict(list)
-    for path in paths:
+    for n, path in enumerate(paths, 1):
+        if n % 256 == 0:
+            gc.freeze()
         pm, file_problems, claim = check_file(path, catalog, settings)
         problems += file_problems
         if pm is not None:
@@ -50,6 +55,7 @@ def run_check(settings: Settings) -> CheckResult:
             features.setdefault(pm.id, text_features(pm))
         if claim is not None:
             claims[claim[0]].append(claim[1])
+    gc.unfreeze()
     kb = link(postmortems, catalog or Catalog(display_path(settings.catalog), {}, {}, {}))
     kb.suggestions.update(suggest(kb, features, limit=max(settings.suggestions, 1)))
     known = set(claims)

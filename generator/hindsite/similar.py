@@ -41,7 +41,8 @@ POSTINGS_KEPT = 16
 CANDIDATES = 12
 """How many candidates are scored exactly."""
 
-WORD_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+WORD_RE = re.compile(r"[a-z0-9]+")
+"""Words, once hyphens are dropped: 'not-after' and 'write-ahead' count as one word each."""
 STOPWORDS = frozenset("""
 a about after again against all also an and any are as at be because been before being
 between both but by can could did do does doing down during each few for from further had
@@ -53,8 +54,10 @@ first second time times day days week weeks month hour hours minute minutes inci
 incidents cause causes caused causing issue issues problem problems happened happen team
 teams customer customers service services user users
 """.split())  # noqa: SIM905 - a word list reads best as text
-FIELD_WEIGHTS = {"description": 1.0, "catalog": 3.0, "fixes": 1.0, "why": 1.5, "title": 1.0,
-                 "impact": 0.5, "timeline": 0.5, "structure": 1.0}
+FIELD_WEIGHTS = {"description": 1.0, "catalog": 3.0, "fixes": 1.0, "why": 1.0, "title": 1.0,
+                 "impact": 0.5, "structure": 1.0}
+"""The catalog's title for a key weighs most: it is what a team agreed the cause is. The
+timeline is left out: it tells how the incident unfolded, not why."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +73,7 @@ def terms_of(text: str, weight: float = 1.0) -> Counter[str]:
     """Word stems and their weighted counts. Words are cut to five letters, so that
     'expired', 'expiry' and 'expiration' meet at 'expir'."""
     counts = Counter(FOLD.get(word) or word[:5] for word in
-                     WORD_RE.sub(_join_hyphens, text.lower()).split()
+                     WORD_RE.findall(text.lower().replace("-", ""))
                      if len(word) > 2 and word not in STOPWORDS and not word.isdigit())
     if weight != 1.0:
         for term in counts:
@@ -78,16 +81,10 @@ def terms_of(text: str, weight: float = 1.0) -> Counter[str]:
     return counts
 
 
-def _join_hyphens(match: re.Match[str]) -> str:
-    """'not-after' and 'write-ahead' become one word each; other characters separate words."""
-    return f" {match.group(0).replace('-', '')} "
-
-
 def text_features(pm: Postmortem) -> TextFeatures:
     context = terms_of(pm.section("Why it happened"), FIELD_WEIGHTS["why"])
     context.update(terms_of(pm.title, FIELD_WEIGHTS["title"]))
     context.update(terms_of(pm.impact.summary, FIELD_WEIGHTS["impact"]))
-    context.update(terms_of(" ".join(e.text for e in pm.timeline), FIELD_WEIGHTS["timeline"]))
     causes = {}
     for cause in pm.causes:
         terms = terms_of(cause.description, FIELD_WEIGHTS["description"])
@@ -102,7 +99,7 @@ def spelled(pm: Postmortem, stems: tuple[str, ...]) -> tuple[str, ...]:
     text = " ".join([pm.title, pm.impact.summary, pm.section("Why it happened")]
                     + [c.description for c in pm.causes])
     first: dict[str, str] = {}
-    for word in WORD_RE.sub(_join_hyphens, text.lower()).split():
+    for word in WORD_RE.findall(text.lower().replace("-", "")):
         first.setdefault(FOLD.get(word) or word[:5], word)
     return tuple(first.get(s, s) for s in stems)
 
