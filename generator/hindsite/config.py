@@ -134,6 +134,8 @@ def read_mkdocs_options(config_file: Path) -> Mapping[str, Any] | None:
         raise ConfigError(f"cannot read {config_file}: {err}") from None
     except yaml.YAMLError as err:
         raise ConfigError(f"{config_file} is not valid YAML: {err}") from None
+    except RecursionError:
+        raise ConfigError(f"{config_file} is nested too deeply to read") from None
     plugins = data.get("plugins") if isinstance(data, dict) else None
     entries = plugins.items() if isinstance(plugins, dict) else (
         (next(iter(p.items())) if isinstance(p, dict) and len(p) == 1 else (p, None))

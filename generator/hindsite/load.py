@@ -110,11 +110,16 @@ class Document:
 
 
 def display_path(path: Path) -> str:
-    """Paths as the user would type them: relative to the working directory when inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """Paths as the user would type them: relative to the working directory when inside it.
+
+    A symbolic link is named as itself, never as the file it points to."""
+    absolute = Path(os.path.abspath(path))
+    for base in (Path(os.path.abspath(Path.cwd())), Path.cwd().resolve()):
+        try:
+            return absolute.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
 
 
 def discover(root: Path) -> tuple[list[Path], list[Diagnostic]]:
@@ -126,7 +131,7 @@ def discover(root: Path) -> tuple[list[Path], list[Diagnostic]]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(dirs + names):
             entry = Path(folder) / name
-            if entry.is_symlink() and not _inside(entry.resolve(), real_root):
+            if entry.is_symlink() and not _inside(_target(entry), real_root):
                 problems.append(SYMLINK_OUTSIDE.at(
                     Position(display_path(entry)),
                     f"symbolic link to {os.readlink(entry)} leaves the knowledge base; "
@@ -137,8 +142,16 @@ def discover(root: Path) -> tuple[list[Path], list[Diagnostic]]:
     return files, problems
 
 
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
+def _inside(path: Path | None, root: Path) -> bool:
+    """A link that cannot be resolved (a loop) counts as inside: reading it reports why."""
+    return path is None or path == root or root in path.parents
+
+
+def _target(link: Path) -> Path | None:
+    try:
+        return link.resolve()
+    except (OSError, RuntimeError):
+        return None
 
 
 def read_text(path: Path, shown: str) -> str:
@@ -152,8 +165,9 @@ def read_text(path: Path, shown: str) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        line_start = raw.rfind(b"\n", 0, err.start) + 1
-        line = raw.count(b"\n", 0, err.start) + 1
+        before = raw[:err.start]
+        line_start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
+        line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
         col = len(raw[line_start:err.start].decode("utf-8", "replace")) + 1
         raise LoadProblem(INVALID_UTF8.at(
             Position(shown, line, col),
@@ -201,11 +215,16 @@ def compose(source: str, shown: str, *, first_line: int,
     builder = _Builder(Positions(shown), first_line - 1, problems)
     if Loader is yaml.SafeLoader:
         _refuse_deep_flow(source, builder)
+    shielded, builder.restore = _shield_breaks(source)
     try:
-        for event in _events(source):
+        for event in _events(shielded):
             builder.feed(event)
     except yaml.MarkedYAMLError as err:
-        raise LoadProblem(YAML_SYNTAX.at(builder.mark_of(err), _syntax_message(err))) from None
+        raise LoadProblem(builder.syntax_problem(err, source)) from None
+    except yaml.reader.ReaderError as err:
+        raise LoadProblem(YAML_SYNTAX.at(
+            builder.pos(*_reader_position(source, err)),
+            f"character U+{err.character:04X} cannot appear in YAML; remove it")) from None
     except (yaml.YAMLError, RecursionError, ValueError) as err:
         raise LoadProblem(YAML_SYNTAX.at(Position(shown, first_line), f"cannot parse: {err}"))
     if builder.root is None:
@@ -214,6 +233,30 @@ def compose(source: str, shown: str, *, first_line: int,
         raise LoadProblem(NOT_A_MAPPING.at(
             builder.positions.at(()), "expected a mapping of 'field: value' lines"))
     return builder.root, builder.positions
+
+
+_YAML11_BREAKS = "\x85\u2028\u2029"
+
+
+def _shield_breaks(source: str) -> tuple[str, dict[str, str]]:
+    """Hide NEL, LS and PS from the parser, which (as YAML 1.1) would count them as line breaks:
+    an editor does not, and YAML 1.2 reads them as ordinary characters of the text."""
+    found = [c for c in _YAML11_BREAKS if c in source]
+    if not found:
+        return source, {}
+    spare = (chr(n) for n in range(0xE000, 0xF900) if chr(n) not in source)
+    restore = {next(spare): c for c in found}
+    for stand_in, original in restore.items():
+        source = source.replace(original, stand_in)
+    return source, restore
+
+
+def _reader_position(source: str, err: yaml.reader.ReaderError) -> tuple[int, int]:
+    """0-based line and column of a character the YAML reader refused (libyaml counts bytes)."""
+    index = err.position
+    if not (0 <= index < len(source) and ord(source[index]) == err.character):
+        index = len(source.encode("utf-8")[:index].decode("utf-8", "ignore"))
+    return source.count("\n", 0, index), index - (source.rfind("\n", 0, index) + 1)
 
 
 def _events(source: str) -> Iterator[yaml.Event]:
@@ -237,15 +280,20 @@ def _refuse_deep_flow(source: str, builder: _Builder) -> None:
                                           f"nested more than {MAX_DEPTH} levels deep"))
 
 
-def _syntax_message(err: yaml.MarkedYAMLError) -> str:
+def _syntax_message(err: yaml.MarkedYAMLError, source: str) -> str:
     parts = [p for p in (err.context, err.problem) if p]
     text = "; ".join(parts) or "invalid YAML"
-    if err.problem and "tab" in err.problem:
+    mark = err.problem_mark
+    lines = source.split("\n")
+    at_tab = mark is not None and mark.line < len(lines) and \
+        lines[mark.line][mark.column:mark.column + 1] == "\t"
+    if at_tab or (err.problem and "tab" in err.problem):
         text += " (indent with spaces, not tabs)"
     return text
 
 
-_UNCLOSED = ("while parsing a flow", "while scanning a quoted", "while scanning a block scalar")
+_UNCLOSED_SCALAR = ("while scanning a quoted", "while scanning a block scalar")
+_UNCLOSED_FLOW = ("while parsing a flow sequence", "while parsing a flow mapping")
 
 
 class _Builder:
@@ -260,21 +308,37 @@ class _Builder:
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.nodes = 0
         self.root: Any = None
+        self.restore: dict[str, str] = {}
 
     def pos(self, line0: int, col0: int) -> Position:
         return Position(self.positions.path, line0 + 1 + self.line_offset, col0 + 1)
 
-    def mark_of(self, err: yaml.MarkedYAMLError) -> Position:
-        """Point at what was left unclosed when the parser says so, else where it stopped."""
+    def syntax_problem(self, err: yaml.MarkedYAMLError, source: str) -> Diagnostic:
+        """At what was left unclosed when the parser can tell, else where it stopped: a quote
+        or block scalar it was scanning, the innermost bracket still open when the text ran
+        out, or the bracket of the list or mapping it was parsing."""
         mark = err.problem_mark
-        if err.context_mark and err.context and err.context.startswith(_UNCLOSED):
+        context = err.context or ""
+        opened = [f.start for f in self.stack if getattr(f.start, "flow_style", False)]
+        if err.context_mark and context.startswith(_UNCLOSED_SCALAR):
             mark = err.context_mark
-        if mark is None:
-            return Position(self.positions.path, 1 + self.line_offset)
-        return self.pos(mark.line, mark.column)
+        elif opened and mark is not None and not _rest_of(source, mark.line, mark.column).strip():
+            where = self._start(opened[-1])
+            line = source.split("\n")[where.line - 1 - self.line_offset]
+            bracket = line[where.col - 1:where.col]
+            closing = {"[": "]", "{": "}"}.get(bracket, "")
+            return YAML_SYNTAX.at(where, f"this '{bracket}' is never closed; "
+                                         f"close it with '{closing}'")
+        elif err.context_mark and context.startswith(_UNCLOSED_FLOW):
+            mark = err.context_mark
+        where = Position(self.positions.path, 1 + self.line_offset) if mark is None \
+            else self.pos(mark.line, mark.column)
+        return YAML_SYNTAX.at(where, _syntax_message(err, source))
 
     def feed(self, event: yaml.Event) -> None:
         if isinstance(event, yaml.ScalarEvent):
+            for stand_in, original in self.restore.items():
+                event.value = event.value.replace(stand_in, original)
             self._check_tag(event, allowed=(None, "!", _STR_TAG))
             self._count(1, event)
             value = resolve_scalar(event)
@@ -303,6 +367,8 @@ class _Builder:
             return parent.path + (len(parent.container),)
         if parent.key is None:
             raise LoadProblem(YAML_SYNTAX.at(self._start(event), "a mapping key must be plain text"))
+        if parent.duplicate:
+            return parent.path + (_DISCARDED,)
         return parent.path + (parent.key,)
 
     def _alias(self, event: yaml.AliasEvent) -> None:
@@ -324,7 +390,8 @@ class _Builder:
     def _check_tag(self, event: Any, allowed: tuple[str | None, ...]) -> None:
         if event.tag not in allowed:
             self.problems.append(YAML_TAG.at(
-                self._start(event), f"remove the YAML tag {event.tag}: only plain values are read"))
+                self._start(event), f"remove the YAML tag {_tag_as_written(event.tag)}: "
+                "only plain values are read"))
 
     def _start(self, event: yaml.Event) -> Position:
         return self.pos(event.start_mark.line, event.start_mark.column)
@@ -361,6 +428,7 @@ class _Builder:
                 related=(Position(self.positions.path, *first),)))
         else:
             self.positions.keys[frame.path + (raw,)] = (start.line, start.col)
+        frame.duplicate = raw in frame.container
         frame.key = raw
 
     def _place(self, ypath: YamlPath, value: Any, event: yaml.Event, raw: str | None) -> None:
@@ -371,8 +439,23 @@ class _Builder:
             self.positions.raw[ypath] = raw
 
 
+def _rest_of(source: str, line: int, column: int) -> str:
+    lines = source.split("\n")
+    return "\n".join(lines[line:])[column:] if line < len(lines) else ""
+
+
+def _tag_as_written(tag: str) -> str:
+    """`tag:yaml.org,2002:python/object` as the writer wrote it: `!!python/object`."""
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+_DISCARDED = "\x00discarded"
+"""Stands for a duplicated key in the paths of its value, which is dropped: the positions
+recorded under it must not overwrite those of the value that is kept."""
+
+
 class _Frame:
-    __slots__ = ("container", "start", "nodes_before", "key", "path")
+    __slots__ = ("container", "start", "nodes_before", "key", "path", "duplicate")
 
     def __init__(self, container: Any, start: yaml.Event, nodes_before: int) -> None:
         self.container = container
@@ -380,12 +463,13 @@ class _Frame:
         self.nodes_before = nodes_before
         self.key: str | None = None
         self.path: YamlPath = ()
+        self.duplicate = False
 
 
 def resolve_scalar(event: yaml.ScalarEvent) -> Any:
     """YAML 1.2 core schema for plain scalars; quoted, block and `!!str` scalars are text."""
     text: str = event.value
-    if event.style or event.tag == _STR_TAG or not event.implicit[0]:
+    if event.style or event.tag in (_STR_TAG, "!") or not event.implicit[0]:
         return text
     if text in ("", "~", "null", "Null", "NULL"):
         return None

@@ -47,7 +47,7 @@ def front_matter_id(doc: Document) -> str | None:
 
 def check_catalog(data: dict[str, object] | None,
                   where: Positions) -> tuple[Catalog, list[Diagnostic]]:
-    problems = list(schema_diagnostics(data or {}, "catalog", where)) if data is not None else []
+    problems = list(schema_diagnostics(data or {}, "catalog", where))
     catalog = build_catalog(data, where)
     problems += catalog_diagnostics(data, where, catalog)
     return catalog, problems

@@ -154,11 +154,17 @@ class _Locator:
         return Position(self.path, self.first_line + line, col + 1)
 
     def find_url(self, line: int, url: str) -> Position:
-        """A link's target: on the link's line, or in the reference definition it names."""
+        """A link's target: on the link's line, or in the reference definition it names;
+        written with entities (`javascript&#58;`), at its scheme."""
         text = self.lines[line] if line < len(self.lines) else ""
         if url and url not in text:
             definition = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*<?" + re.escape(url))
             for number, other in enumerate(self.lines):
                 if definition.match(other):
                     return self.find(number, url)
+            scheme = _SCHEME_RE.match(url)
+            written = re.search(r"(?<=[(<\s])" + re.escape(scheme.group(1)), text,
+                                re.IGNORECASE) if scheme else None
+            if written:
+                return Position(self.path, self.first_line + line, written.start() + 1)
         return self.find(line, url)

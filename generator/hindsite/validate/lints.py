@@ -193,17 +193,30 @@ def lint_front_matter(data: Any, positions: Positions, source_lines: list[str],
     lint instead of one per value); each finding is mapped back to its value's position."""
     values = [(ypath, text) for ypath, text in _strings(data, ())
               if not (ypath and ypath[-1] == "link")]
-    joined = "\n".join(text for _ypath, text in values)
+    joined = _VALUE_SEPARATOR.join(text for _ypath, text in values)
     starts, offset = [], 0
     for _ypath, text in values:
         starts.append(offset)
-        offset += len(text) + 1
+        offset += len(text) + len(_VALUE_SEPARATOR)
     for found_rule, finder, _reads_code in lint_checks(blame_phrases):
         for start, end, message in finder(joined):
             n = bisect.bisect_right(starts, start) - 1
             ypath, text = values[n]
             found = text[start - starts[n]:end - starts[n]]
-            yield found_rule.at(_locate(found, ypath, positions, source_lines), message)
+            earlier = _occurrences(text, found, start - starts[n])
+            yield found_rule.at(_locate(found, earlier, ypath, positions, source_lines), message)
+
+
+_VALUE_SEPARATOR = "\n\x00\n"
+"""Between two values: no lint's match can span it (a URL or a phrase stops at it)."""
+
+
+def _occurrences(text: str, found: str, before: int) -> int:
+    """How many times `found` starts in `text` before offset `before`."""
+    count, at = 0, text.find(found)
+    while 0 <= at < before:
+        count, at = count + 1, text.find(found, at + 1)
+    return count
 
 
 def _strings(value: Any, ypath: YamlPath) -> Iterator[tuple[YamlPath, str]]:
@@ -217,9 +230,10 @@ def _strings(value: Any, ypath: YamlPath) -> Iterator[tuple[YamlPath, str]]:
             yield from _strings(item, ypath + (index,))
 
 
-def _locate(found: str, ypath: YamlPath, positions: Positions,
+def _locate(found: str, earlier: int, ypath: YamlPath, positions: Positions,
             source_lines: list[str]) -> Position:
-    """The match's own line and column when it stands on one source line of the value."""
+    """The match's own line and column when it stands on one source line of the value
+    (skipping the `earlier` occurrences of the same text before it)."""
     start = positions.at(ypath)
     last = max(positions.end_line(ypath), start.line)
     for line in range(start.line, last + 1):
@@ -227,6 +241,9 @@ def _locate(found: str, ypath: YamlPath, positions: Positions,
             break
         text = source_lines[line - 1]
         col = text.find(found, start.col - 1 if line == start.line else 0)
+        while col >= 0 and earlier:
+            earlier -= 1
+            col = text.find(found, col + 1)
         if col >= 0:
             return Position(start.path, line, col + 1)
     return start

@@ -110,24 +110,24 @@ def schema_diagnostics(data: Any, name: str, positions: Positions,
                        severity_levels: tuple[str, ...] = ()) -> Iterator[Diagnostic]:
     """Every schema violation, each at the value (or the mapping) it concerns."""
     check = validator(name, severity_levels)
+    root = "the catalog" if name == "catalog" else "the front matter"
     for error in check.iter_errors(data):
-        yield from _explain(error, positions)
+        yield from _explain(error, positions, root)
 
 
-def _explain(error: ValidationError, positions: Positions) -> Iterator[Diagnostic]:
+def _explain(error: ValidationError, positions: Positions, root: str) -> Iterator[Diagnostic]:
     ypath: YamlPath = tuple(error.absolute_path)
-    where = _describe(ypath)
+    where = _describe(ypath, root)
     kind = error.validator
     if kind == "required":
         missing = re.findall(r"'([^']*)' is a required property", error.message)[0]
         why = error.schema.get("$comment")
         reason = f" ({why})" if why else ""
-        place = "the front matter" if not ypath else where
         pos = positions.at(ypath) if ypath else Position(positions.path)
         yield MISSING_FIELD.at(pos,
-                               f"missing required field '{missing}' in {place}{reason}")
+                               f"missing required field '{missing}' in {where}{reason}")
     elif kind == "additionalProperties":
-        yield from _unknown_fields(error, ypath, positions)
+        yield from _unknown_fields(error, ypath, positions, root)
     elif kind == "not" and "required" in error.validator_value:
         for name in error.validator_value["required"]:
             why = error.schema.get("$comment", "it is not allowed here")
@@ -139,22 +139,22 @@ def _explain(error: ValidationError, positions: Positions) -> Iterator[Diagnosti
         yield _value_problem(error, ypath, where, positions)
 
 
-def _unknown_fields(error: ValidationError, ypath: YamlPath,
-                    positions: Positions) -> Iterator[Diagnostic]:
+def _unknown_fields(error: ValidationError, ypath: YamlPath, positions: Positions,
+                    root: str) -> Iterator[Diagnostic]:
     allowed = list(error.schema.get("properties", {}))
     for name in sorted(set(error.instance) - set(allowed), key=lambda n: positions.key_at(
             ypath + (n,))):
         hint = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
         suggestion = f"; did you mean '{hint[0]}'?" if hint else f" (allowed: {', '.join(allowed)})"
-        yield UNKNOWN_FIELD.at(positions.key_at(ypath + (name,)),
-                               f"unknown field {_show(name)} in {_describe(ypath)}{suggestion}")
+        yield UNKNOWN_FIELD.at(positions.key_at(ypath + (name,)), f"unknown field {_show(name)} "
+                               f"in {_describe(ypath, root)}{suggestion}")
 
 
 def _value_problem(error: ValidationError, ypath: YamlPath, where: str,
                    positions: Positions) -> Diagnostic:
     kind = error.validator
     got = positions.raw.get(ypath, error.instance)
-    shown = _show(got)
+    shown = "an empty value" if error.instance is None and not got else _show(got)
     pos = positions.at(ypath)
     if kind == "type":
         wanted = {"string": "text", "integer": "a whole number", "number": "a number",
@@ -171,7 +171,8 @@ def _value_problem(error: ValidationError, ypath: YamlPath, where: str,
     if kind in ("pattern", "format"):
         return INVALID_FORMAT.at(pos, f"{where} is {shown}: {_format_hint(error)}")
     if kind == "uniqueItems":
-        return _duplicate_item(error.instance, ypath, where, positions)
+        items = error.instance if isinstance(error.instance, list) else []
+        return _duplicate_item(items, ypath, where, positions)
     return OUT_OF_RANGE.at(pos, f"{where}: {_range_hint(error)}")
 
 
@@ -230,10 +231,10 @@ def _range_hint(error: ValidationError) -> str:
     return hints.get(str(error.validator), error.message)
 
 
-def _describe(ypath: YamlPath) -> str:
+def _describe(ypath: YamlPath, root: str = "the front matter") -> str:
     """A YAML path as a writer reads it: causes[1].key."""
     if not ypath:
-        return "the front matter"
+        return root
     text = ""
     for part in ypath:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
