@@ -55,9 +55,10 @@ def run_check(settings: Settings) -> CheckResult:
             features.setdefault(pm.id, text_features(pm))
         if claim is not None:
             claims[claim[0]].append(claim[1])
-    gc.unfreeze()
+    gc.freeze()
     kb = link(postmortems, catalog or Catalog(display_path(settings.catalog), {}, {}, {}))
     kb.suggestions.update(suggest(kb, features, limit=max(settings.suggestions, 1)))
+    gc.unfreeze()
     known = set(claims)
     problems += duplicate_ids(claims)
     problems += unknown_references(kb, known)

@@ -17,6 +17,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 
 from hindsite.diagnostics import Diagnostic, Severity, rule
 from hindsite.lexicon import FOLD
@@ -34,11 +35,11 @@ REPORT_THRESHOLD = 0.17
 """Lowest score reported by `hindsite check` as an info diagnostic."""
 VECTOR_TERMS = 60
 """Each occurrence keeps only its heaviest terms: the distinctive ones decide a match."""
-QUERY_TERMS = 24
+QUERY_TERMS = 12
 """How many of its heaviest terms a cause looks candidates up by."""
-POSTINGS_KEPT = 16
+POSTINGS_KEPT = 6
 """How many of the heaviest earlier occurrences each term keeps for lookups."""
-CANDIDATES = 12
+CANDIDATES = 8
 """How many candidates are scored exactly."""
 
 WORD_RE = re.compile(r"[a-z0-9]+")
@@ -115,28 +116,34 @@ class _Index:
 
 
 def _vectors(kb: KnowledgeBase, features: dict[str, TextFeatures]
-             ) -> tuple[list[tuple[Postmortem, Cause]], list[Counter[str]]]:
+             ) -> tuple[list[tuple[Postmortem, Cause]], list[dict[str, float]]]:
+    """Weighted term counts of each cause occurrence: its incident's context, its own
+    description and fixes, the catalog's words for its key, and its structure."""
     catalog_terms = {key: terms_of(f"{c.title} {c.description}", FIELD_WEIGHTS["catalog"])
                      for key, c in kb.catalog.causes.items()}
+    structure = FIELD_WEIGHTS["structure"]
     keys, counts = [], []
     for pm in kb.postmortems:
         if kb.by_id.get(pm.id) is not pm:
             continue
         found = features.get(pm.id) or text_features(pm)
         for cause in pm.causes:
-            terms = found.context + found.causes.get(cause.key, Counter()) \
-                + catalog_terms.get(cause.key, Counter())
-            category = kb.catalog.causes[cause.key].category if cause.key in kb.catalog.causes \
-                else ""
-            for term in [f"svc:{s}" for s in pm.services] + [f"kind:{cause.kind}",
-                                                               f"cat:{category}"]:
-                terms[term] += FIELD_WEIGHTS["structure"]
+            terms: dict[str, float] = dict(found.context)
+            for part in (found.causes.get(cause.key, {}), catalog_terms.get(cause.key, {})):
+                for term, weight in part.items():
+                    terms[term] = terms.get(term, 0.0) + weight
+            catalog_cause = kb.catalog.causes.get(cause.key)
+            extra = [f"svc:{s}" for s in pm.services] + [f"kind:{cause.kind}"]
+            if catalog_cause:
+                extra.append(f"cat:{catalog_cause.category}")
+            for term in extra:
+                terms[term] = terms.get(term, 0.0) + structure
             keys.append((pm, cause))
             counts.append(terms)
     return keys, counts
 
 
-def _tfidf(counts: list[Counter[str]]) -> list[dict[str, float]]:
+def _tfidf(counts: list[dict[str, float]]) -> list[dict[str, float]]:
     """Unit vectors of log-scaled, idf-weighted terms, each cut to its VECTOR_TERMS heaviest
     and ordered heaviest first."""
     df: Counter[str] = Counter()
@@ -147,8 +154,8 @@ def _tfidf(counts: list[Counter[str]]) -> list[dict[str, float]]:
     log = math.log
     vectors = []
     for c in counts:
-        weights = [((1 + log(w)) if w >= 1 else w) * idf[t] for t, w in c.items()]
-        kept = heapq.nlargest(VECTOR_TERMS, zip(weights, c.keys(), strict=True))
+        kept = sorted([(((1 + log(w)) if w >= 1 else w) * idf[t], t) for t, w in c.items()],
+                      reverse=True)[:VECTOR_TERMS]
         norm = math.sqrt(sum(w * w for w, _t in kept)) or 1.0
         vectors.append({t: w / norm for w, t in kept})
     return vectors
@@ -201,7 +208,7 @@ def _rank(index: _Index, doc: int, limit: int) -> tuple[Suggestion, ...]:
             partial[other] += weight * other_weight
     silenced = {ident for ident, _pos in cause.not_same_as}
     scored = []
-    for other in heapq.nlargest(CANDIDATES, partial, key=partial.__getitem__):
+    for other, _partial in sorted(partial.items(), key=itemgetter(1), reverse=True)[:CANDIDATES]:
         earlier, earlier_cause = index.keys[other]
         if earlier_cause.key in own_keys or any(c.key == cause.key for c in earlier.causes) \
                 or earlier.id in silenced:
