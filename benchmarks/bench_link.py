@@ -1,7 +1,8 @@
 """Cost of the link stage with suggestions on synthetic knowledge bases.
 
 The per-file work (reading, validating, counting each file's words) is done once; then
-linking and 'possibly the same cause' suggestions are timed on their own, medians of runs.
+linking and 'possibly the same cause' suggestions are timed as the check runs them
+(`pipeline.link_and_suggest`), medians of runs.
 
     python benchmarks/bench_link.py              # N = 1,000 and 10,000
 """
@@ -17,8 +18,8 @@ from bench_check import knowledge_base
 
 from hindsite.config import Settings
 from hindsite.link import link
-from hindsite.pipeline import run_check
-from hindsite.similar import suggest, text_features
+from hindsite.pipeline import link_and_suggest, run_check
+from hindsite.similar import text_features
 
 
 def main() -> None:
@@ -38,11 +39,13 @@ def main() -> None:
         link_times, suggest_times = [], []
         for _ in range(parsed.runs):
             start = time.perf_counter()
-            kb = link(postmortems, result.kb.catalog)
-            middle = time.perf_counter()
-            found = suggest(kb, features)
-            link_times.append(middle - start)
-            suggest_times.append(time.perf_counter() - middle)
+            link(postmortems, result.kb.catalog)
+            link_times.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            kb = link_and_suggest(postmortems, result.kb.catalog, features, 3)
+            both = time.perf_counter() - start
+            suggest_times.append(both - link_times[-1])
+            found = kb.suggestions
         linked, suggested = statistics.median(link_times), statistics.median(suggest_times)
         causes = sum(len(pm.causes) for pm in postmortems)
         print(f"N={count:>6,} ({causes:,} causes): link {linked:.2f} s, suggestions "

@@ -55,10 +55,8 @@ def run_check(settings: Settings) -> CheckResult:
             features.setdefault(pm.id, text_features(pm))
         if claim is not None:
             claims[claim[0]].append(claim[1])
-    gc.freeze()
-    kb = link(postmortems, catalog or Catalog(display_path(settings.catalog), {}, {}, {}))
-    kb.suggestions.update(suggest(kb, features, limit=max(settings.suggestions, 1)))
-    gc.unfreeze()
+    kb = link_and_suggest(postmortems, catalog or Catalog(display_path(settings.catalog), {}, {},
+                                                          {}), features, settings.suggestions)
     known = set(claims)
     problems += duplicate_ids(claims)
     problems += unknown_references(kb, known)
@@ -66,6 +64,18 @@ def run_check(settings: Settings) -> CheckResult:
     problems += unknown_not_same_as(kb, known)
     problems += suggestion_diagnostics(kb)
     return CheckResult(kb, configured(problems, settings), len(paths))
+
+
+def link_and_suggest(postmortems: list[Postmortem], catalog: Catalog,
+                     features: dict[str, TextFeatures], limit: int) -> KnowledgeBase:
+    """The link stage with suggestions, the records frozen out of the collector's walks."""
+    gc.freeze()
+    try:
+        kb = link(postmortems, catalog)
+        kb.suggestions.update(suggest(kb, features, limit=max(limit, 1)))
+    finally:
+        gc.unfreeze()
+    return kb
 
 
 def read_catalog(path: Path) -> tuple[Catalog | None, list[Diagnostic]]:

@@ -1,0 +1,131 @@
+"""The built site in a real browser: Debian's chromium driven by Playwright.
+
+Builds the starter knowledge base with MkDocs, serves it on 127.0.0.1, searches for a
+cause key, follows the incident to its cause page and back to the earlier incident, and
+saves screenshots of an incident page and of insights to test-output/ (not committed).
+Without chromium the tests are skipped on a workstation, but fail under CI.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = ROOT / "test-output"
+CAUSE = "relay-allowlist-missing-host"
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("chromium is missing: .ci/run installs Debian's chromium")
+    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The starter site, built once and served over HTTP (search needs a real origin) by a
+    server in its own process, so the browser never waits on this process's lock."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    out = tmp_path_factory.mktemp("site")
+    here = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+        build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(out), strict=True))
+    finally:
+        os.chdir(here)
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind",
+                               "127.0.0.1", "--directory", str(out)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_until_listening(port)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_until_listening(port: int) -> None:
+    for _ in range(100):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"the site server did not start on port {port}")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser: object, site: str) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda request: outside.append(request.url)
+            if not request.url.startswith((site, "data:", "blob:")) else None)
+    yield page
+    context.close()
+    assert outside == [], f"the site fetched from other hosts: {outside}"
+
+
+def test_search_finds_incident_by_cause_key(page: object, site: str) -> None:
+    page.goto(site)  # type: ignore[attr-defined]
+    page.locator("label.md-search__icon, .md-search__input").first.click()  # type: ignore[attr-defined]
+    box = page.locator("input.md-search__input")  # type: ignore[attr-defined]
+    results = page.locator(".md-search-result__item")  # type: ignore[attr-defined]
+    for _attempt in range(20):  # the search worker may still be loading its index
+        box.fill("")
+        box.fill(CAUSE)
+        page.wait_for_timeout(1000)  # type: ignore[attr-defined]
+        if results.count():
+            break
+    texts = " ".join(results.all_text_contents())
+    assert "PM-0004" in texts and "PM-0001" in texts, texts
+
+
+def test_incident_links_to_cause_and_back_to_earlier_incident(page: object, site: str) -> None:
+    page.goto(site + "incidents/PM-0004/")  # type: ignore[attr-defined]
+    assert "PM-0004" in page.title()  # type: ignore[attr-defined]
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "incident-PM-0004.png"), full_page=True)  # type: ignore[attr-defined]
+    page.locator(f"article.md-content__inner a[href*='causes/{CAUSE}/']").first.click()  # type: ignore[attr-defined]
+    page.wait_for_url(f"**/causes/{CAUSE}/")  # type: ignore[attr-defined]
+    page.locator("article.md-content__inner a[href*='incidents/PM-0001/']").first.click()  # type: ignore[attr-defined]
+    page.wait_for_url("**/incidents/PM-0001/")  # type: ignore[attr-defined]
+    assert "PM-0004" in page.locator("article.md-content__inner").inner_text()  # type: ignore[attr-defined]
+
+
+def test_insights_render_charts_without_script(page: object, site: str) -> None:
+    page.goto(site + "insights/")  # type: ignore[attr-defined]
+    assert page.locator("article svg").count() >= 2  # type: ignore[attr-defined]
+    assert page.locator("article table").count() >= 2  # type: ignore[attr-defined]
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "insights.png"), full_page=True)  # type: ignore[attr-defined]
