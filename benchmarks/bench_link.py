@@ -10,6 +10,7 @@ linking and 'possibly the same cause' suggestions are timed as the check runs th
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import time
@@ -38,9 +39,11 @@ def main() -> None:
         counting = time.perf_counter() - start
         link_times, suggest_times = [], []
         for _ in range(parsed.runs):
+            gc.freeze()
             start = time.perf_counter()
             link(postmortems, result.kb.catalog)
             link_times.append(time.perf_counter() - start)
+            gc.unfreeze()
             start = time.perf_counter()
             kb = link_and_suggest(postmortems, result.kb.catalog, features, 3)
             both = time.perf_counter() - start
