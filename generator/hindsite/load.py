@@ -123,7 +123,7 @@ def display_path(path: Path) -> str:
 
 
 def discover(root: Path) -> tuple[list[Path], list[Diagnostic]]:
-    """Every `*.md` under `root`, sorted; symbolic links that leave `root` are reported, not read."""
+    """Every `*.md` under `root`, sorted; symbolic links leaving `root` are reported, not read."""
     files: list[Path] = []
     problems: list[Diagnostic] = []
     real_root = root.resolve()
@@ -159,7 +159,8 @@ def read_text(path: Path, shown: str) -> str:
     try:
         raw = path.read_bytes()
     except OSError as err:
-        raise LoadProblem(UNREADABLE.at(Position(shown), f"cannot read the file: {err.strerror}"))
+        raise LoadProblem(UNREADABLE.at(Position(shown),
+                                        f"cannot read the file: {err.strerror}")) from None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -226,7 +227,8 @@ def compose(source: str, shown: str, *, first_line: int,
             builder.pos(*_reader_position(source, err)),
             f"character U+{err.character:04X} cannot appear in YAML; remove it")) from None
     except (yaml.YAMLError, RecursionError, ValueError) as err:
-        raise LoadProblem(YAML_SYNTAX.at(Position(shown, first_line), f"cannot parse: {err}"))
+        raise LoadProblem(YAML_SYNTAX.at(Position(shown, first_line),
+                                         f"cannot parse: {err}")) from None
     if builder.root is None:
         return None, builder.positions
     if not isinstance(builder.root, dict):
@@ -366,7 +368,8 @@ class _Builder:
         if isinstance(parent.container, list):
             return parent.path + (len(parent.container),)
         if parent.key is None:
-            raise LoadProblem(YAML_SYNTAX.at(self._start(event), "a mapping key must be plain text"))
+            raise LoadProblem(YAML_SYNTAX.at(self._start(event),
+                                             "a mapping key must be plain text"))
         if parent.duplicate:
             return parent.path + (_DISCARDED,)
         return parent.path + (parent.key,)
@@ -394,7 +397,8 @@ class _Builder:
                 "only plain values are read"))
 
     def _start(self, event: yaml.Event) -> Position:
-        return self.pos(event.start_mark.line, event.start_mark.column)
+        mark: Any = event.start_mark
+        return self.pos(mark.line, mark.column)
 
     def _add(self, value: Any, event: yaml.Event, raw: str | None, size: int,
              anchor: bool = True) -> None:
@@ -433,7 +437,8 @@ class _Builder:
 
     def _place(self, ypath: YamlPath, value: Any, event: yaml.Event, raw: str | None) -> None:
         start = self._start(event)
-        end_line = event.end_mark.line + 1 + self.line_offset
+        end_mark: Any = event.end_mark
+        end_line = end_mark.line + 1 + self.line_offset
         self.positions.values[ypath] = (start.line, start.col, end_line)
         if raw is not None and not isinstance(value, str):
             self.positions.raw[ypath] = raw

@@ -129,7 +129,9 @@ def _vectors(kb: KnowledgeBase, features: dict[str, TextFeatures]
         found = features.get(pm.id) or text_features(pm)
         for cause in pm.causes:
             terms: dict[str, float] = dict(found.context)
-            for part in (found.causes.get(cause.key, {}), catalog_terms.get(cause.key, {})):
+            parts: tuple[Counter[str], ...] = (found.causes.get(cause.key, Counter()),
+                                               catalog_terms.get(cause.key, Counter()))
+            for part in parts:
                 for term, weight in part.items():
                     terms[term] = terms.get(term, 0.0) + weight
             catalog_cause = kb.catalog.causes.get(cause.key)

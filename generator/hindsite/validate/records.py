@@ -11,8 +11,20 @@ from typing import Any
 
 from hindsite.diagnostics import Position
 from hindsite.load import Positions, YamlPath
-from hindsite.model import (ActionItem, Catalog, Cause, CauseType, Communication, Impact, Metric,
-                            Option, Postmortem, Service, Team, TimelineEntry)
+from hindsite.model import (
+    ActionItem,
+    Catalog,
+    Cause,
+    CauseType,
+    Communication,
+    Impact,
+    Metric,
+    Option,
+    Postmortem,
+    Service,
+    Team,
+    TimelineEntry,
+)
 from hindsite.validate.body import Body
 from hindsite.validate.schema import parse_time
 

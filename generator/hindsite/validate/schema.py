@@ -42,8 +42,8 @@ FORBIDDEN_FIELD = rule("HS208", "forbidden-field", Severity.ERROR,
                        "A field that must not be present given the others.", STAGE)
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
-DATE_TIME_RE = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})")
+DATE_TIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}"
+                          r"(:[0-9]{2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})")
 
 _checker = FormatChecker(formats=())
 
@@ -85,7 +85,7 @@ def take_text_as_written(data: Any, name: str, positions: Positions) -> Any:
     """Where the schema wants a string, use a plain scalar's source text instead of its number."""
     if not positions.raw:
         return data
-    root = validator(name).schema
+    root: dict[str, Any] = dict(validator(name).schema)  # type: ignore[arg-type]
     return _as_written(data, root, root, positions, ())
 
 
@@ -115,22 +115,35 @@ def schema_diagnostics(data: Any, name: str, positions: Positions,
         yield from _explain(error, positions, root)
 
 
+def _schema(error: ValidationError) -> dict[str, Any]:
+    """The subschema that failed; jsonschema types it loosely, it is a mapping here."""
+    return error.schema if isinstance(error.schema, dict) else {}
+
+
+def _value(error: ValidationError) -> Any:
+    return error.validator_value
+
+
+def _instance(error: ValidationError) -> Any:
+    return error.instance
+
+
 def _explain(error: ValidationError, positions: Positions, root: str) -> Iterator[Diagnostic]:
     ypath: YamlPath = tuple(error.absolute_path)
     where = _describe(ypath, root)
     kind = error.validator
     if kind == "required":
         missing = re.findall(r"'([^']*)' is a required property", error.message)[0]
-        why = error.schema.get("$comment")
+        why = _schema(error).get("$comment")
         reason = f" ({why})" if why else ""
         pos = positions.at(ypath) if ypath else Position(positions.path)
         yield MISSING_FIELD.at(pos,
                                f"missing required field '{missing}' in {where}{reason}")
     elif kind == "additionalProperties":
         yield from _unknown_fields(error, ypath, positions, root)
-    elif kind == "not" and "required" in error.validator_value:
-        for name in error.validator_value["required"]:
-            why = error.schema.get("$comment", "it is not allowed here")
+    elif kind == "not" and "required" in _value(error):
+        for name in _value(error)["required"]:
+            why = _schema(error).get("$comment", "it is not allowed here")
             yield FORBIDDEN_FIELD.at(positions.at(ypath + (name,)),
                                      f"remove '{name}' from {where}: {why}")
     elif kind in ("if", "allOf", "then", "else"):
@@ -141,8 +154,8 @@ def _explain(error: ValidationError, positions: Positions, root: str) -> Iterato
 
 def _unknown_fields(error: ValidationError, ypath: YamlPath, positions: Positions,
                     root: str) -> Iterator[Diagnostic]:
-    allowed = list(error.schema.get("properties", {}))
-    for name in sorted(set(error.instance) - set(allowed), key=lambda n: positions.key_at(
+    allowed = list(_schema(error).get("properties", {}))
+    for name in sorted(set(_instance(error)) - set(allowed), key=lambda n: positions.key_at(
             ypath + (n,))):
         hint = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
         suggestion = f"; did you mean '{hint[0]}'?" if hint else f" (allowed: {', '.join(allowed)})"
@@ -153,25 +166,25 @@ def _unknown_fields(error: ValidationError, ypath: YamlPath, positions: Position
 def _value_problem(error: ValidationError, ypath: YamlPath, where: str,
                    positions: Positions) -> Diagnostic:
     kind = error.validator
-    got = positions.raw.get(ypath, error.instance)
-    shown = "an empty value" if error.instance is None and not got else _show(got)
+    got = positions.raw.get(ypath, _instance(error))
+    shown = "an empty value" if _instance(error) is None and not got else _show(got)
     pos = positions.at(ypath)
     if kind == "type":
         wanted = {"string": "text", "integer": "a whole number", "number": "a number",
                   "boolean": "true or false", "array": "a list", "object": "a mapping"}
-        return WRONG_TYPE.at(pos, f"{where} must be {wanted.get(str(error.validator_value), 'x')}"
+        return WRONG_TYPE.at(pos, f"{where} must be {wanted.get(str(_value(error)), 'x')}"
                                   f", got {shown}{_quote_hint(error)}")
     if kind in ("enum", "const"):
-        allowed = error.validator_value if kind == "enum" else [error.validator_value]
-        hint = [str(a) for a in allowed if str(a).casefold() == str(error.instance).casefold()] \
-            or difflib.get_close_matches(str(error.instance), [str(a) for a in allowed], n=1)
+        allowed = _value(error) if kind == "enum" else [_value(error)]
+        hint = [str(a) for a in allowed if str(a).casefold() == str(_instance(error)).casefold()] \
+            or difflib.get_close_matches(str(_instance(error)), [str(a) for a in allowed], n=1)
         suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
         return INVALID_VALUE.at(pos, f"{where} is {shown}{suggestion} "
                                      f"(allowed: {', '.join(map(str, allowed))})")
     if kind in ("pattern", "format"):
         return INVALID_FORMAT.at(pos, f"{where} is {shown}: {_format_hint(error)}")
     if kind == "uniqueItems":
-        items = error.instance if isinstance(error.instance, list) else []
+        items = _instance(error) if isinstance(_instance(error), list) else []
         return _duplicate_item(items, ypath, where, positions)
     return OUT_OF_RANGE.at(pos, f"{where}: {_range_hint(error)}")
 
@@ -194,7 +207,7 @@ def _show(value: Any) -> str:
 
 
 def _quote_hint(error: ValidationError) -> str:
-    if error.validator_value == "boolean" and isinstance(error.instance, str):
+    if _value(error) == "boolean" and isinstance(_instance(error), str):
         return " (write true or false: yes, no, on and off are text)"
     return ""
 
@@ -210,23 +223,24 @@ def _format_hint(error: ValidationError) -> str:
     }
     if field in hints:
         return hints[field]
-    if error.schema.get("format") == "date-time":
+    if _schema(error).get("format") == "date-time":
         return "write an RFC 3339 time with its offset, like 2009-01-20T14:00:00Z or " \
                "2009-01-20T15:00:00+01:00 (and a real date)"
-    if error.schema.get("pattern", "").startswith("^[a-z0-9]"):
+    if _schema(error).get("pattern", "").startswith("^[a-z0-9]"):
         return "a key is lower-case letters, digits and dashes, like mail-relay"
     if field == "not_same_as" or (path and path[-1:] == ["not_same_as"]):
         return hints["id"]
-    return f"it must match {error.schema.get('pattern') or error.schema.get('format')}"
+    return f"it must match {_schema(error).get('pattern') or _schema(error).get('format')}"
 
 
 def _range_hint(error: ValidationError) -> str:
-    limit = error.validator_value
+    limit = _value(error)
+    length = len(_instance(error)) if isinstance(_instance(error), str) else 0
     hints = {"minItems": f"list at least {limit} item{'s' if limit != 1 else ''}",
              "maxItems": f"list at most {limit} items",
              "minLength": "must not be empty",
              "maxLength": f"must be at most {limit} characters "
-                          f"(it has {len(error.instance) if isinstance(error.instance, str) else 0})",
+                          f"(it has {length})",
              "minimum": f"must be at least {limit}", "maximum": f"must be at most {limit}"}
     return hints.get(str(error.validator), error.message)
 
