@@ -149,7 +149,7 @@ class Postmortem:
     options: tuple[Option, ...]
     body: str
     body_line: int
-    sections: dict[str, str]
+    sections: dict[str, tuple[int, int]]
     references: tuple[Reference, ...]
 
     @property
@@ -158,7 +158,10 @@ class Postmortem:
 
     def section(self, title: str) -> str:
         """The Markdown of a level-2 section, matched case-insensitively; '' if absent."""
-        return self.sections.get(normalise_heading(title), "")
+        span = self.sections.get(normalise_heading(title))
+        if span is None:
+            return ""
+        return "\n".join(self.body.split("\n")[span[0]:span[1]]).strip()
 
 
 def normalise_heading(title: str) -> str:

@@ -9,9 +9,13 @@ otherwise every collection walks all of them again, and the check grows faster t
 from __future__ import annotations
 
 import gc
+import multiprocessing
+import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 from hindsite.config import Settings
@@ -45,14 +49,11 @@ def run_check(settings: Settings) -> CheckResult:
     postmortems: list[Postmortem] = []
     features: dict[str, TextFeatures] = {}
     claims: dict[str, list[Position]] = defaultdict(list)
-    for n, path in enumerate(paths, 1):
-        if n % 256 == 0:
-            gc.freeze()
-        pm, file_problems, claim = check_file(path, catalog, settings)
+    for pm, file_problems, claim, counted in checked_files(paths, catalog, settings):
         problems += file_problems
-        if pm is not None:
+        if pm is not None and counted is not None:
             postmortems.append(pm)
-            features.setdefault(pm.id, text_features(pm))
+            features.setdefault(pm.id, counted)
         if claim is not None:
             claims[claim[0]].append(claim[1])
     kb = link_and_suggest(postmortems, catalog or Catalog(display_path(settings.catalog), {}, {},
@@ -64,6 +65,39 @@ def run_check(settings: Settings) -> CheckResult:
     problems += unknown_not_same_as(kb, known)
     problems += suggestion_diagnostics(kb)
     return CheckResult(kb, configured(problems, settings), len(paths))
+
+
+FileResult = tuple[Postmortem | None, list[Diagnostic], tuple[str, Position] | None,
+                   TextFeatures | None]
+PARALLEL_FROM = 400
+"""From this many files, they are checked by worker processes (one per core, up to four):
+below it, starting the workers costs more than they save."""
+
+
+def checked_files(paths: list[Path], catalog: Catalog | None,
+                  settings: Settings) -> Iterator[FileResult]:
+    """Each file's result, in the order of `paths`, in worker processes when it pays."""
+    jobs = min(os.cpu_count() or 1, 4)
+    if len(paths) < PARALLEL_FROM or jobs < 2:
+        for n, path in enumerate(paths, 1):
+            if n % 256 == 0:
+                gc.freeze()
+            yield check_and_count(path, catalog, settings)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        chunk = max(16, len(paths) // (jobs * 8))
+        for n, result in enumerate(pool.map(check_and_count, paths, repeat(catalog),
+                                            repeat(settings), chunksize=chunk), 1):
+            if n % 256 == 0:
+                gc.freeze()
+            yield result
+
+
+def check_and_count(path: Path, catalog: Catalog | None, settings: Settings) -> FileResult:
+    """One file's check and, for a valid one, its word counts for suggestions."""
+    pm, problems, claim = check_file(path, catalog, settings)
+    return pm, problems, claim, text_features(pm) if pm is not None else None
 
 
 def link_and_suggest(postmortems: list[Postmortem], catalog: Catalog,

@@ -41,7 +41,7 @@ _parser.validateLink = lambda url: True  # type: ignore[method-assign]
 class Body:
     """What later stages need of a narrative: its sections and the ids it mentions."""
 
-    sections: dict[str, str]
+    sections: dict[str, tuple[int, int]]
     headings: dict[str, int]
     references: tuple[Reference, ...]
     code_lines: frozenset[int]
@@ -70,7 +70,7 @@ def read_body(markdown: str, path: str, first_line: int) -> tuple[Body, list[Dia
                                         _html_message(token.content)))
         elif token.type == "inline" and token.map:
             problems.extend(_inline_problems(token, locator, references))
-    sections = _sections(lines, headings)
+    sections = _sections(len(lines), headings)
     body = Body(sections, headings, tuple(references), frozenset(code_lines))
     return body, problems
 
@@ -84,12 +84,14 @@ def missing_sections(body: Body, required: tuple[str, ...], published: bool,
                                      "the narrative", severity=severity)
 
 
-def _sections(lines: list[str], headings: dict[str, int]) -> dict[str, str]:
+def _sections(line_count: int, headings: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """Each level-2 section's lines in the body (after its heading, up to the next one):
+    spans, not copies, so a knowledge base keeps each narrative in memory once."""
     starts = sorted(headings.items(), key=lambda item: item[1])
     sections = {}
     for n, (title, start) in enumerate(starts):
-        end = starts[n + 1][1] if n + 1 < len(starts) else len(lines)
-        sections[title] = "\n".join(lines[start + 1:end]).strip()
+        end = starts[n + 1][1] if n + 1 < len(starts) else line_count
+        sections[title] = (start + 1, end)
     return sections
 
 

@@ -1,0 +1,39 @@
+"""The whole check as one call: worker processes change nothing but the time it takes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hindsite import pipeline
+from hindsite.config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_workers_give_the_same_result_as_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 10**9)
+    alone = pipeline.run_check(Settings())
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
+    shared = pipeline.run_check(Settings())
+    assert shared.files == alone.files == 11
+    assert shared.diagnostics == alone.diagnostics
+    assert shared.kb.postmortems == alone.kb.postmortems
+    assert shared.kb.suggestions == alone.kb.suggestions
+    assert {k: v.state for k, v in shared.kb.outcomes.items()} == \
+        {k: v.state for k, v in alone.kb.outcomes.items()}
+
+
+def test_starter_knowledge_base_shows_a_held_and_a_failed_fix(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    kb = pipeline.run_check(Settings()).kb
+    states = {ref: outcome.state for ref, outcome in kb.outcomes.items()}
+    assert states["PM-0001/A1"] == "failed"
+    assert kb.outcomes["PM-0001/A1"].recurred_in == ("PM-0004",)
+    assert states["PM-0004/A1"] == "held"
+    recurrence = kb.recurrence("PM-0011", "migration-locks-table")
+    assert recurrence.earlier == ("PM-0009",) and not recurrence.needs_answer
