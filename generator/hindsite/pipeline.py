@@ -70,14 +70,14 @@ def run_check(settings: Settings) -> CheckResult:
 FileResult = tuple[Postmortem | None, list[Diagnostic], tuple[str, Position] | None,
                    TextFeatures | None]
 PARALLEL_FROM = 400
-"""From this many files, they are checked by worker processes (one per core, up to four):
-below it, starting the workers costs more than they save."""
+"""From this many files, they are checked by worker processes (one per core, up to four,
+or HINDSITE_JOBS): below it, starting the workers costs more than they save."""
 
 
 def checked_files(paths: list[Path], catalog: Catalog | None,
                   settings: Settings) -> Iterator[FileResult]:
     """Each file's result, in the order of `paths`, in worker processes when it pays."""
-    jobs = min(os.cpu_count() or 1, 4)
+    jobs = worker_count()
     if len(paths) < PARALLEL_FROM or jobs < 2:
         for n, path in enumerate(paths, 1):
             if n % 256 == 0:
@@ -92,6 +92,12 @@ def checked_files(paths: list[Path], catalog: Catalog | None,
             if n % 256 == 0:
                 gc.freeze()
             yield result
+
+
+def worker_count() -> int:
+    """HINDSITE_JOBS when it is a whole number (1 checks in this process), else the cores."""
+    wanted = os.environ.get("HINDSITE_JOBS", "")
+    return max(1, int(wanted)) if wanted.isdigit() else min(os.cpu_count() or 1, 4)
 
 
 def check_and_count(path: Path, catalog: Catalog | None, settings: Settings) -> FileResult:
