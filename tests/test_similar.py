@@ -7,7 +7,6 @@ print the figures: `python tests/test_similar.py`.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,12 +44,7 @@ def evaluate() -> Scores:
     suggestion a labelled same cause?), recall@3 over every labelled same-cause pair; and,
     over every cause, how many first suggestions are near misses, and how many of the
     `hindsite check` info diagnostics name a labelled same cause."""
-    here = Path.cwd()
-    os.chdir(EVAL)
-    try:
-        result = run_check(Settings())
-    finally:
-        os.chdir(here)
+    result = run_check(Settings(base=EVAL))
     same, near = labelled_pairs("same_cause"), labelled_pairs("near_miss")
     suggestions = result.kb.suggestions
     tops = {(pm, key): (pm, key, ranked[0].earlier_incident, ranked[0].earlier_cause)
@@ -82,12 +76,7 @@ def test_labelled_set_is_large_enough() -> None:
 
 def test_labelled_set_is_clean() -> None:
     """The set must itself pass the check, or the figures would measure broken input."""
-    here = Path.cwd()
-    os.chdir(EVAL)
-    try:
-        result = run_check(Settings())
-    finally:
-        os.chdir(here)
+    result = run_check(Settings(base=EVAL))
     assert [d.format() for d in result.diagnostics if d.severity > 1] == []
 
 
