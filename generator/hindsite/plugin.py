@@ -1,0 +1,150 @@
+"""The MkDocs plugin: events only; the check and the pages are the library's.
+
+`on_files` runs the same check as `hindsite check` and adds the generated pages in memory
+(nothing is written into docs/ or the postmortems folder). Each generated page's Markdown is
+only front matter and a placeholder line; `on_page_content` replaces its HTML with the page
+rendered by hindsite's own templates, so no postmortem text ever goes through
+Python-Markdown, which would pass raw HTML and any link scheme through.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.base import Config, ConfigErrors, ConfigWarnings
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from hindsite.config import ConfigError, Settings, parse_settings
+from hindsite.diagnostics import Diagnostic, Severity
+from hindsite.pipeline import run_check
+from hindsite.render import (
+    Linker,
+    Site,
+    build_site,
+    data_files,
+    front_matter,
+    headings,
+    render_page,
+    site_pages,
+    stylesheet,
+    toc_entries,
+)
+from hindsite.render import Page as GeneratedPage
+
+log = get_plugin_logger(__name__)
+
+STYLESHEET = "assets/hindsite.css"
+
+
+class Options(Config):  # type: ignore[no-untyped-call]  # MkDocs' hook has no annotations
+    """No MkDocs-typed options: hindsite's settings are parsed by `hindsite.config`, the
+    parser the CLI uses, so the two can never disagree."""
+
+
+class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # as above
+    """Checks the postmortems and publishes them: `plugins: [hindsite]` in mkdocs.yml."""
+
+    def __init__(self) -> None:
+        self.options: dict[str, Any] = {}
+        self.settings = Settings()
+        self.site: Site | None = None
+        self.pages: dict[str, GeneratedPage] = {}
+
+    def load_config(self, options: dict[str, Any],
+                    config_file_path: str | None = None) -> tuple[ConfigErrors, ConfigWarnings]:
+        """Options are hindsite's own settings: each is checked by the parser the CLI uses,
+        so an unknown or malformed option fails the build naming it."""
+        errors, warnings = super().load_config({}, config_file_path)
+        self.options = dict(options)
+        for name, value in self.options.items():
+            try:
+                parse_settings({name: value}, base=Path("."))
+            except ConfigError as err:
+                errors.append((name, err))
+        return errors, warnings
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        try:
+            self.settings = parse_settings(self.options, base=base)
+        except ConfigError as err:
+            raise PluginError(str(err)) from None
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        result = run_check(self.settings)
+        report(result.diagnostics, result.files)
+        self.site = build_site(result.kb, self.settings, as_of())
+        self.pages = {}
+        for page in site_pages(self.site):
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            add(files, File.generated(config, page.src_uri, content=front_matter(page),
+                                      inclusion=inclusion))
+            self.pages[page.src_uri] = page
+        extra = data_files(self.site, config.site_name, config.site_url or "",
+                           config.use_directory_urls)
+        for name, content in {**extra, STYLESHEET: stylesheet()}.items():
+            add(files, File.generated(config, name, content=content))
+        return files
+
+    @event_priority(100)
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str | None:
+        """Our pages' HTML, first, so that every later plugin (search) sees it."""
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None or self.site is None or page.file.generated_by is None:
+            return None
+        body = render_page(self.site, generated, Linker(page.url, config.use_directory_urls))
+        found = headings(body)
+        page.toc = get_toc(toc_entries(found))
+        page.present_anchor_ids = {h.id for h in found if h.id}
+        return body
+
+    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
+                 builder: Any) -> LiveReloadServer:
+        """Rebuild when a postmortem or the catalog changes, not only the docs."""
+        server.watch(str(self.settings.folder))
+        return server
+
+
+def add(files: Files, file: File) -> None:
+    """Add a generated file; one that would replace a file of docs/ is an error."""
+    existing = files.get_file_from_path(file.src_uri)
+    if existing is not None and existing.generated_by is None:
+        raise PluginError(f"docs/{file.src_uri} is where hindsite publishes a generated page; "
+                          "rename or remove it")
+    files.append(file)
+
+
+def report(diagnostics: list[Diagnostic], checked: int) -> None:
+    """Log every diagnostic as `hindsite check` prints it; errors stop the build."""
+    for d in diagnostics:
+        if d.severity is Severity.ERROR:
+            log.error(d.format())
+        elif d.severity is Severity.WARNING:
+            log.warning(d.format())
+        else:
+            log.info(d.format())
+    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
+    if errors:
+        noun = "error" if errors == 1 else "errors"
+        raise PluginError(f"hindsite: {errors} {noun} in the postmortems ({checked} files "
+                          "checked); fix them or run 'hindsite check' for the report")
+
+
+def as_of() -> date:
+    """The day open action items are judged overdue: SOURCE_DATE_EPOCH's, else today (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+    return moment.date()

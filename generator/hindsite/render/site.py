@@ -1,0 +1,164 @@
+"""The published site as data: the knowledge base grouped once for every page, and the list of
+pages to generate with the front matter MkDocs reads for each.
+
+Grouping happens once per build (one pass over the records), so that each page only reads
+its own share: the site's cost stays linear in the size of the knowledge base.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from html import escape
+from typing import NamedTuple, TypeVar
+
+import yaml
+
+from hindsite.config import Settings
+from hindsite.link import KnowledgeBase
+from hindsite.model import ActionItem, Postmortem
+from hindsite.render.figures import is_open
+from hindsite.render.links import DETAILS, SECTIONS, detail_uri, listing_uri
+
+T = TypeVar("T")
+SHOWN = 3
+"""Incidents named where a fix's cause came back; the rest are counted."""
+OFFSET_SLACK = timedelta(hours=24)
+"""More than any UTC offset: how far a calendar date in some offset can be from UTC's."""
+
+
+class Returns(NamedTuple):
+    """Where a fix's cause came back: the first few incidents, and how many in all."""
+
+    first: tuple[str, ...]
+    total: int
+PLACEHOLDER = "This page is built from the postmortems when the site is built."
+LISTING_TITLES = {"incidents": "Incidents", "causes": "Causes", "services": "Services",
+                  "teams": "Teams", "action-items": "Action items", "insights": "Insights",
+                  "lessons": "Lessons", "rules": "Rules", "fields": "Fields"}
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """The knowledge base and the groupings the pages share, computed once."""
+
+    kb: KnowledgeBase
+    settings: Settings
+    as_of: date
+    newest_first: tuple[Postmortem, ...]
+    by_service: dict[str, tuple[Postmortem, ...]]
+    by_team: dict[str, tuple[Postmortem, ...]]
+    items_by_owner: dict[str, tuple[ActionItem, ...]]
+    open_by_service: dict[str, tuple[ActionItem, ...]]
+    item_refs: frozenset[str]
+    returns: dict[tuple[str, str], Returns]
+    services_by_team: dict[str, tuple[str, ...]]
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        return self.settings.severity_levels
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One generated page: where it lives, what kind it is, and the title and tags MkDocs
+    (and the tags plugin) read from its front matter."""
+
+    src_uri: str
+    kind: str
+    key: str
+    title: str
+    tags: tuple[str, ...] = ()
+
+    @property
+    def in_nav(self) -> bool:
+        """Only listings are in the navigation; one entry per record would make every page
+        carry the whole knowledge base."""
+        return not self.key
+
+
+def build_site(kb: KnowledgeBase, settings: Settings, as_of: date) -> Site:
+    records = sorted(kb.by_id.values(), key=lambda pm: (pm.started, pm.id), reverse=True)
+    by_service: dict[str, list[Postmortem]] = defaultdict(list)
+    by_team: dict[str, list[Postmortem]] = defaultdict(list)
+    by_owner: dict[str, list[ActionItem]] = defaultdict(list)
+    open_by_service: dict[str, list[ActionItem]] = defaultdict(list)
+    for pm in records:
+        for service in pm.services:
+            by_service[service].append(pm)
+            open_by_service[service].extend(i for i in pm.action_items if is_open(i))
+        for team in pm.teams:
+            by_team[team].append(pm)
+        for item in pm.action_items:
+            by_owner[item.owner].append(item)
+    refs = frozenset(item.ref for pm in records for item in pm.action_items)
+    owned: dict[str, list[str]] = defaultdict(list)
+    for entry in kb.catalog.services.values():
+        owned[entry.team].append(entry.key)
+    return Site(kb, settings, as_of, tuple(records), _frozen(by_service), _frozen(by_team),
+                _frozen(by_owner), _frozen(open_by_service), refs, returns_by_cause(kb),
+                _frozen(owned))
+
+
+def returns_by_cause(kb: KnowledgeBase) -> dict[tuple[str, str], Returns]:
+    """For each completed fix and each cause it addresses, the incidents of that cause that
+    started after its completion: `link.fix_outcome`'s rule, cause by cause, computed once."""
+    found = {}
+    for key, chain in kb.occurrences.items():
+        starts = [pm.started for pm in chain]
+        for owner in chain:
+            for item in owner.action_items:
+                if key in item.addresses and item.status == "done" and item.completed:
+                    found[(item.ref, key)] = came_back(item.completed, owner, chain, starts)
+    return found
+
+
+def came_back(completed: date, owner: Postmortem, chain: tuple[Postmortem, ...],
+              starts: list[datetime]) -> Returns:
+    """The first incidents of a chain (sorted by start) that started after `owner`, on or
+    after the day a fix was completed in their own offset, and how many there are in all.
+
+    Only the starts within a day of that midnight can go either way and are checked one by
+    one; the rest are found by bisection, so a long history costs no more than a short one."""
+    midnight = datetime.combine(completed, time(), tzinfo=UTC)
+    after = bisect_right(starts, owner.started)
+    low = max(after, bisect_left(starts, midnight - OFFSET_SLACK))
+    high = max(low, bisect_left(starts, midnight + OFFSET_SLACK))
+    near = [pm.id for pm in chain[low:high] if completed <= pm.started.date()]
+    sure = chain[high:high + max(SHOWN - len(near), 0)]
+    return Returns(tuple(near[:SHOWN]) + tuple(pm.id for pm in sure),
+                   len(near) + len(chain) - high)
+
+
+def _frozen(groups: dict[str, list[T]]) -> dict[str, tuple[T, ...]]:
+    return {key: tuple(values) for key, values in sorted(groups.items())}
+
+
+def site_pages(site: Site) -> list[Page]:
+    """Every generated page: the listings, then one page per incident, cause, service, team."""
+    catalog = site.kb.catalog
+    pages = [Page(listing_uri(s), s, "", LISTING_TITLES[s]) for s in SECTIONS]
+    pages += [Page(detail_uri("incidents", pm.id), "incident", pm.id, f"{pm.id}: {pm.title}",
+                   pm.tags) for pm in site.newest_first]
+    pages += [Page(detail_uri("causes", c.key), "cause", c.key, c.title)
+              for c in catalog.causes.values()]
+    pages += [Page(detail_uri("services", s.key), "service", s.key, s.name)
+              for s in catalog.services.values()]
+    pages += [Page(detail_uri("teams", t.key), "team", t.key, t.name)
+              for t in catalog.teams.values()]
+    assert {p.src_uri.split("/")[0] for p in pages if p.key} <= set(DETAILS)
+    return sorted(pages, key=lambda p: p.src_uri)
+
+
+def front_matter(page: Page) -> str:
+    """The Markdown source MkDocs reads for a generated page: front matter and one line.
+
+    The theme writes the title and tags into the page unescaped, so they are given already
+    escaped; the page body itself is replaced by hindsite's own HTML."""
+    meta: dict[str, object] = {"title": escape(page.title)}
+    if page.tags:
+        meta["tags"] = [escape(tag) for tag in page.tags]
+    dumped = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
+    return f"---\n{dumped}---\n\n{PLACEHOLDER}\n"

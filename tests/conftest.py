@@ -1,0 +1,43 @@
+"""Shared test setup: the small site knowledge base, and golden files for generated pages.
+
+Golden files under tests/golden/ hold the HTML the renderer returns for a page's body.
+After an intended change, refresh them with `pytest --update-golden` and review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+GOLDEN = TESTS / "golden"
+SITE_KB = TESTS / "site_kb"
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite the golden files in tests/golden/ from the current output")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare text with tests/golden/<name>, or rewrite it with --update-golden."""
+    update = bool(request.config.getoption("--update-golden"))
+
+    def check(name: str, actual: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(actual, encoding="utf-8")
+            return
+        assert path.is_file(), f"{path} is missing; run pytest --update-golden"
+        assert actual == path.read_text(encoding="utf-8"), (
+            f"{name} differs from its golden file; if the change is intended, run "
+            "pytest --update-golden and review the diff")
+
+    return check

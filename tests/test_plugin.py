@@ -1,0 +1,249 @@
+"""The MkDocs plugin, through MkDocs' own build of a small site in tmp_path."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from hindsite.plugin import HindsitePlugin
+
+SITE_KB = Path(__file__).resolve().parent / "site_kb"
+EPOCH = "1717200000"  # 2024-06-01
+PAGES = ["incidents/index.html", "incidents/PM-0001/index.html",
+         "incidents/PM-0003/index.html", "causes/index.html",
+         "causes/queue-backlog/index.html", "services/index.html",
+         "services/checkout/index.html", "teams/index.html", "teams/ops/index.html",
+         "action-items/index.html", "insights/index.html", "lessons/index.html",
+         "rules/index.html", "fields/index.html", "incidents.json", "feed.xml",
+         "assets/hindsite.css"]
+MKDOCS_YML = """\
+site_name: Test postmortems
+docs_dir: docs
+site_dir: {site_dir}
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - tags
+  - hindsite:
+      postmortems: kb{extra}
+nav:
+  - Home: index.md
+  - Incidents: incidents/index.md
+  - Causes: causes/index.md
+  - Action items: action-items/index.md
+  - Insights: insights/index.md
+  - Lessons: lessons/index.md
+  - Services: services/index.md
+  - Teams: teams/index.md
+  - Rules: rules/index.md
+  - Fields: fields/index.md
+  - Tags: tags.md
+"""
+DRAFT_WITHOUT_LESSONS = """\
+---
+id: PM-0005
+title: A draft that lacks a section
+status: draft
+severity: SEV4
+started: 2024-03-01T10:00:00Z
+detected: 2024-03-01T10:05:00Z
+services: [checkout]
+teams: [payments]
+impact:
+  summary: Nothing much yet.
+causes:
+  - key: alert-gap
+    kind: root
+    description: Still being written.
+timeline:
+  - at: 2024-03-01T10:00:00Z
+    kind: trigger
+    text: Something happened.
+---
+
+## Summary
+
+Being written.
+
+## What happened
+
+Being written.
+
+## Why it happened
+
+Being written.
+"""
+
+
+@pytest.fixture(autouse=True)
+def quiet_and_dated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project folder: a copy of the site knowledge base, two docs pages, no mkdocs.yml."""
+    shutil.copytree(SITE_KB, tmp_path / "kb")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Home\n\nSee the [incidents](incidents/index.md).\n")
+    (docs / "tags.md").write_text("# Tags\n\n<!-- material/tags -->\n")
+    return tmp_path
+
+
+def site_build(project: Path, site_dir: str = "site", strict: bool = False,
+               extra: str = "", nav: bool = True) -> Path:
+    config_file = project / "mkdocs.yml"
+    text = MKDOCS_YML.format(site_dir=site_dir, extra=extra)
+    config_file.write_text(text if nav else text.split("nav:", 1)[0])
+    config = load_config(config_file=str(config_file), strict=strict)
+    build(config)
+    return project / site_dir
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_pages_are_published_at_their_urls(project: Path) -> None:
+    site = site_build(project, strict=True)
+    for path in PAGES:
+        assert (site / path).is_file(), path
+    page = (site / "incidents/PM-0003/index.html").read_text()
+    assert "<title>PM-0003: Checkout timed out again at the autumn sale - Test postmortems" \
+        in page
+    assert 'href="#causes"' in page  # the right-hand table of contents
+    assert 'href="../../assets/hindsite.css"' in page
+    assert json.loads((site / "incidents.json").read_text())["incidents"][0]["id"] == "PM-0001"
+
+
+def test_incident_pages_stay_out_of_the_navigation(project: Path) -> None:
+    site = site_build(project, nav=False)
+    home = (site / "index.html").read_text()
+    assert "PM-0001" not in home and 'href="incidents/"' in home
+    listing = (site / "incidents/index.html").read_text()
+    assert listing.count('href="PM-0001/"') == 1  # from the table, not from the navigation
+
+
+def test_search_indexes_our_html_but_not_the_kit(project: Path) -> None:
+    site = site_build(project)
+    index = json.loads((site / "search/search_index.json").read_text())
+    locations = {doc["location"] for doc in index["docs"]}
+    assert "incidents/PM-0003/#causes" in locations
+    text = json.dumps(index)
+    assert "raised the consumer count to a new fixed number" in text
+    assert "Subject: Resolved" not in text and "kit-executive-brief" not in text
+    page = (site / "incidents/PM-0003/index.html").read_text()
+    assert "Subject: Resolved: Checkout timed out again" in page
+    assert "data-search-exclude" not in page
+
+
+def test_nothing_is_written_into_docs_or_the_knowledge_base(project: Path) -> None:
+    before = snapshot(project / "docs"), snapshot(project / "kb")
+    site_build(project)
+    assert (snapshot(project / "docs"), snapshot(project / "kb")) == before
+
+
+def test_a_warning_fails_a_strict_build(project: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (project / "kb/2024/PM-0005-draft.md").write_text(DRAFT_WITHOUT_LESSONS)
+    site_build(project, site_dir="lenient")
+    assert (project / "lenient/incidents/PM-0005/index.html").is_file()
+    caplog.clear()
+    with pytest.raises(Abort, match="in strict mode"):
+        site_build(project, site_dir="strict", strict=True)
+    expected = ("kb/2024/PM-0005-draft.md:1:1: warning HS401 missing section "
+                "'## Lessons learned'")
+    assert any(expected in r.getMessage() and r.levelno == logging.WARNING
+               for r in caplog.records)
+
+
+def test_an_error_fails_the_build_with_the_diagnostic(project: Path,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    path = project / "kb/2022/PM-0002-order-queue-disk-full.md"
+    path.write_text(path.read_text().replace("services: [order-queue]",
+                                             "services: [order-queu]"))
+    with pytest.raises(Abort):
+        site_build(project)
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert any("PM-0002-order-queue-disk-full.md:" in m and "error HS301" in m
+               and "did you mean 'order-queue'" in m for m in errors), errors
+    assert any("1 error in the postmortems" in m for m in errors)
+    assert not (project / "site/incidents/PM-0002/index.html").exists()
+
+
+def test_an_unknown_option_is_named(project: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with pytest.raises(Abort):
+        site_build(project, extra="\n      sugestions: 2")
+    message = "\n".join(r.getMessage() for r in caplog.records)
+    assert "Plugin 'hindsite' option 'sugestions'" in message
+    assert "unknown hindsite option 'sugestions'; did you mean 'suggestions'?" in message
+
+
+def test_two_builds_are_byte_identical(project: Path) -> None:
+    first = snapshot(site_build(project, site_dir="one"))
+    second = snapshot(site_build(project, site_dir="two"))
+    assert first.keys() == second.keys()
+    different = [name for name in first if first[name] != second[name]]
+    assert different == []
+
+
+class _Fetches(HTMLParser):
+    """Every URL the browser would fetch by itself: scripts, styles, fonts, images, frames."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("src"):
+            self.urls.append(found["src"] or "")
+        if tag == "link" and found.get("href"):
+            self.urls.append(found["href"] or "")
+
+
+def test_no_page_fetches_anything_from_another_host(project: Path) -> None:
+    site = site_build(project)
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        text = page.read_text()
+        parser = _Fetches()
+        parser.feed(text)
+        for url in parser.urls:
+            parts = urlsplit(url)
+            assert not parts.netloc and parts.scheme in ("", "data"), (page, url)
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
+
+
+def test_serve_watches_the_postmortems(project: Path) -> None:
+    config_file = project / "mkdocs.yml"
+    config_file.write_text(MKDOCS_YML.format(site_dir="site", extra=""))
+    config = load_config(config_file=str(config_file))
+    plugin = config.plugins["hindsite"]
+    assert isinstance(plugin, HindsitePlugin)
+    plugin.on_config(config)
+
+    class Server:
+        watched: list[str] = []
+
+        def watch(self, path: str, *args: Any, **kwargs: Any) -> None:
+            self.watched.append(path)
+
+    server = Server()
+    plugin.on_serve(server, config=config, builder=None)  # type: ignore[arg-type]
+    assert server.watched == [str(project / "kb")]

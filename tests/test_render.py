@@ -1,0 +1,381 @@
+"""The render stage: generated pages as HTML strings, built from values, no MkDocs build."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hindsite.config import Settings
+from hindsite.diagnostics import Position, all_rules
+from hindsite.link import KnowledgeBase, Suggestion, link
+from hindsite.model import (
+    ActionItem,
+    Catalog,
+    Cause,
+    CauseType,
+    Communication,
+    Impact,
+    Metric,
+    Option,
+    Postmortem,
+    Service,
+    Team,
+    TimelineEntry,
+)
+from hindsite.pipeline import run_check
+from hindsite.render import (
+    Linker,
+    Page,
+    Site,
+    build_site,
+    data_files,
+    front_matter,
+    headings,
+    page_url,
+    render_page,
+    site_pages,
+    toc_entries,
+)
+from hindsite.render.charts import Column, nice_step, stacked_columns
+from hindsite.render.figures import format_duration, format_moment
+from hindsite.render.kit import communication_kit
+from hindsite.render.narrative import clean, render_markdown
+from hindsite.render.site import came_back
+
+TESTS = Path(__file__).resolve().parent
+AS_OF = date(2024, 6, 1)
+
+
+@pytest.fixture(scope="module")
+def site() -> Site:
+    settings = Settings(base=TESTS, postmortems="site_kb")
+    result = run_check(settings)
+    assert result.diagnostics == []
+    return build_site(result.kb, settings, AS_OF)
+
+
+def page_html(site: Site, src_uri: str) -> str:
+    page = next(p for p in site_pages(site) if p.src_uri == src_uri)
+    return render_page(site, page, Linker(page_url(page.src_uri)))
+
+
+# Golden pages: the HTML the renderer returns for a page's body.
+
+@pytest.mark.parametrize(("src_uri", "name"), [
+    ("incidents/PM-0003/index.md", "incident-PM-0003.html"),
+    ("incidents/index.md", "incidents.html"),
+    ("causes/queue-backlog/index.md", "cause-queue-backlog.html"),
+])
+def test_golden_pages(site: Site, golden: Callable[[str, str], None], src_uri: str,
+                      name: str) -> None:
+    golden(name, page_html(site, src_uri))
+
+
+# What the pages say.
+
+def test_incident_page_shows_the_recurrence_on_both_sides(site: Site) -> None:
+    later = page_html(site, "incidents/PM-0003/index.md")
+    assert 'seen before in <a href="../PM-0001/"' in later
+    assert "Why didn't the earlier fixes prevent this?" in later
+    assert 'raised the consumer count to a new fixed number' in later
+    fix_row = later.split('href="../PM-0001/#item-a1"', 1)[1].split("</tr>", 1)[0]
+    assert "failed" in fix_row and 'href="./"' in fix_row  # came back in PM-0003 itself
+    earlier = page_html(site, "incidents/PM-0001/index.md")
+    assert 'Recurred in</strong> <a href="../PM-0003/"' in earlier
+
+
+def test_incident_page_states_the_detection_gap_and_marks_moments(site: Site) -> None:
+    html = page_html(site, "incidents/PM-0002/index.md")
+    assert "Detected 4 h 30 min after impact began." in html
+    assert "hs-tl--detection" in html
+    later = page_html(site, "incidents/PM-0003/index.md")
+    assert "hs-tl--communication" in later
+    assert "hs-tl--before" in later  # the announcement an hour before the impact
+
+
+def test_items_are_overdue_as_of_the_given_day(site: Site) -> None:
+    html = page_html(site, "action-items/index.md")
+    assert "as of 2024-06-01" in html
+    overdue = html.split('<h2 id="overdue">', 1)[1].split('<h2 id="open">', 1)[0]
+    assert "PM-0002/A2" in overdue and "PM-0003/A2" in overdue
+    assert "PM-0003/A1" not in overdue
+    earlier = build_site(site.kb, site.settings, date(2023, 1, 1))
+    html = render_page(earlier, Page("action-items/index.md", "action-items", "", "Action items"),
+                       Linker("action-items/"))
+    assert "as of 2023-01-01" in html
+    assert html.split('<h2 id="overdue">', 1)[1].split("</h2>", 1)[1].lstrip().startswith(
+        "<p>None.</p>")
+
+
+def test_share_of_completed_fixes_that_held(site: Site) -> None:
+    html = page_html(site, "action-items/index.md")
+    assert "Completed fixes that held: <strong>2 of 3 (67%)</strong>" in html
+    insights = page_html(site, "insights/index.md")
+    assert "2 of 3 (67%)" in insights
+    assert "1 of 4 (25%)" in insights  # incidents with a cause seen before
+
+
+def test_cause_page_says_whether_the_cause_came_back_after_each_fix(site: Site) -> None:
+    html = page_html(site, "causes/disk-full/index.md")
+    assert "hs-outcome-held" in html and "hs-outcome-failed" not in html
+    html = page_html(site, "causes/queue-backlog/index.md")
+    assert "Seen in 2 incidents" in html and "1 of 1 completed fixes failed" in html
+
+
+def test_lessons_are_grouped_by_cause_category(site: Site) -> None:
+    html = page_html(site, "lessons/index.md")
+    capacity = html.split('<h2 id="capacity">', 1)[1].split("<h2", 1)[0]
+    assert "PM-0001" in capacity and "PM-0002" in capacity and "PM-0003" in capacity
+    assert "PM-0004" in html.split('<h2 id="dependency">', 1)[1]
+
+
+def test_reference_pages_come_from_the_registry_and_the_schemas(site: Site) -> None:
+    rules = page_html(site, "rules/index.md")
+    for rule in all_rules():
+        assert f"<code>{rule.code}</code>" in rules and rule.name in rules
+    fields = page_html(site, "fields/index.md")
+    for path in ("impact.metrics[].name", "action_items[].completed", "causes[].not_same_as",
+                 "services[].team"):
+        assert f"<code>{path}</code>" in fields
+    assert "required unless status is draft" in fields
+
+
+def test_the_table_of_contents_nests_headings_under_the_title(site: Site) -> None:
+    entries = toc_entries(headings(page_html(site, "incidents/PM-0003/index.md")))
+    assert [e["level"] for e in entries] == [1]
+    sections = [child["id"] for child in entries[0]["children"]]
+    assert sections[:3] == ["impact", "causes", "timeline"]
+    assert "communication-kit" in sections
+    causes = entries[0]["children"][1]["children"]
+    assert [c["id"] for c in causes] == ["cause-queue-backlog"]
+
+
+def test_the_kit_drafts_from_the_record(site: Site) -> None:
+    brief, notice, update = communication_kit(site, site.kb.by_id["PM-0003"])
+    assert "1. Autoscale consumers and load test every sale (cost high, risk low, recommended)" \
+        in brief.text
+    assert "This cause has happened before: PM-0001 (2022-03-01)." in brief.text
+    assert "- Orders failed: 3,900 orders" in brief.text
+    assert "Operations" in brief.text
+    for internal in ("Operations", "Payments Team", "ops", "PM-0001"):
+        assert internal not in notice.text
+    assert notice.text.startswith("Subject: Resolved: Checkout timed out again")
+    assert "Resolved at 2023-05-05 11:30 UTC." in update.text
+
+
+def test_narrative_links_known_ids_outside_code_and_links() -> None:
+    targets = {"PM-0001": "../PM-0001/", "PM-0001/A2": "../PM-0001/#item-a2"}
+    html = render_markdown(
+        "## Why\n\nSee PM-0001, PM-0001/A2, `PM-0001`, [PM-0001](https://example.com) "
+        "and PM-0042; UTF-8 stays.\n\n## Why\n", targets.get, id_prefix="n-")
+    assert '<h3 id="n-why">Why</h3>' in html and '<h3 id="n-why-2">' in html
+    assert '<a href="../PM-0001/" rel="noopener noreferrer">PM-0001</a>,' in html
+    assert '<a href="../PM-0001/#item-a2" rel="noopener noreferrer">PM-0001/A2</a>' in html
+    assert "<code>PM-0001</code>" in html
+    assert '<a href="https://example.com" rel="noopener noreferrer">PM-0001</a>' in html
+    assert "and PM-0042; UTF-8 stays." in html
+
+
+def test_front_matter_escapes_what_the_theme_prints_raw() -> None:
+    page = Page("incidents/PM-1/index.md", "incident", "PM-1", "PM-1: <b>x</b> & y",
+                ("<script>", "ok"))
+    text = front_matter(page)
+    meta = yaml.safe_load(text.split("---\n")[1])
+    assert meta == {"title": "PM-1: &lt;b&gt;x&lt;/b&gt; &amp; y",
+                    "tags": ["&lt;script&gt;", "ok"]}
+    assert "<" not in text.split("---\n")[1]
+
+
+def test_data_files_carry_the_records_and_derived_figures(site: Site) -> None:
+    files = data_files(site, "Test KB")
+    document = json.loads(files["incidents.json"])
+    by_id = {i["id"]: i for i in document["incidents"]}
+    assert list(by_id) == ["PM-0001", "PM-0002", "PM-0003", "PM-0004"]
+    assert by_id["PM-0003"]["causes"][0]["recurrence"] == {
+        "occurrence": 2, "previous": "PM-0001", "next": None,
+        "previous_fixes": ["PM-0001/A1", "PM-0001/A3"], "answer_required": True}
+    assert by_id["PM-0001"]["causes"][0]["recurrence"]["next"] == "PM-0003"
+    assert by_id["PM-0003"]["durations_seconds"]["to_detect"] == 240
+    first = by_id["PM-0001"]["action_items"][0]
+    assert (first["outcome"], first["came_back_in"]) == ("failed", "PM-0003")
+    feed = ET.fromstring(files["feed.xml"])
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)]
+    assert titles[0].startswith("PM-0003") and not any("PM-0004" in t for t in titles)
+    assert feed.findtext("a:updated", namespaces=ns) == "2023-05-05T11:30:00+00:00"
+    assert data_files(site, "Test KB") == files
+
+
+def test_figures_are_written_as_a_reader_expects() -> None:
+    cases = {timedelta(minutes=45): "45 min", timedelta(hours=6, minutes=50): "6 h 50 min",
+             timedelta(hours=2): "2 h", timedelta(days=1, hours=5): "1 day 5 h",
+             timedelta(days=34, hours=23, minutes=38): "35 days"}
+    for span, text in cases.items():
+        assert format_duration(span) == text
+    assert format_duration(None) == "—"
+    moment = datetime(2021, 2, 22, 15, 40, tzinfo=UTC)
+    assert format_moment(moment) == "2021-02-22 15:40 UTC"
+
+
+def test_stacked_columns_scale_with_the_largest_column() -> None:
+    assert [nice_step(n) for n in (0, 3, 7, 19, 130)] == [1, 1, 2, 5, 50]
+    chart = stacked_columns("c", "t", [Column("a", "a", (("x", 2, "SEV1"), ("y", 2, "SEV2"))),
+                                       Column("b", "", (("x", 8, "SEV1"),))])
+    heights = [round(r.h) for r in chart.rects]
+    assert heights[0] == heights[1] and heights[2] == 2 * (heights[0] + heights[1])
+
+
+# User content never becomes markup.
+
+HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1))"
+HOSTILE_BODY = """## Summary
+
+<script>alert(1)</script>
+
+<img src=x onerror="alert(1)">
+
+[x](javascript:alert(1)) <a href="javascript:alert(2)">y</a> [z](JaVaScRiPt:alert(3))
+![i](javascript:alert(4)) [w]( javascript:alert(5) ) <svg onload=alert(6)>
+
+## Lessons learned
+
+- <iframe src="javascript:alert(7)"></iframe> [a](vbscript:x) [b](data:text/html,x)
+"""
+
+
+def hostile_kb() -> KnowledgeBase:
+    here = Position("x.md")
+    catalog = Catalog("catalog.yml", {"t": Team("t", HOSTILE, here)},
+                      {"s": Service("s", HOSTILE, "t", here)},
+                      {"c": CauseType("c", HOSTILE, "data", HOSTILE, here)})
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    item = ActionItem("PM-1", "A1", HOSTILE, "prevent", ("c",), "t", "done", date(2024, 1, 5),
+                      date(2024, 1, 4), "javascript:alert(1)", here)
+    pm = Postmortem(
+        "x.md", "PM-1", here, HOSTILE, "published", "SEV1", start, start + timedelta(hours=1),
+        start + timedelta(hours=2), ("s",), ("t",), ("<script>",),
+        Impact(HOSTILE, 3, (Metric(HOSTILE, 1, HOSTILE),)),
+        (Cause("c", "root", HOSTILE, HOSTILE, (), here, None),),
+        (TimelineEntry(start, "trigger", HOSTILE, here),),
+        (Communication(start, "customers", "email", HOSTILE, here),), (item,),
+        (Option(HOSTILE, "low", "high", True, here),), HOSTILE_BODY, 1,
+        {"summary": (0, HOSTILE_BODY.count("\n") + 1),
+         "lessons learned": (0, HOSTILE_BODY.count("\n") + 1)}, ())
+    later = replace(pm, id="PM-2", started=start + timedelta(days=30),
+                    detected=start + timedelta(days=30, hours=1),
+                    resolved=start + timedelta(days=30, hours=2), action_items=())
+    return link([pm, later], catalog)
+
+
+class _Markup(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+
+def assert_inert(html: str) -> None:
+    assert "<script" not in html.lower()
+    parser = _Markup()
+    parser.feed(html)
+    for tag, attrs in parser.tags:
+        assert tag not in ("script", "iframe", "object", "embed"), tag
+        for name, value in attrs:
+            assert not name.startswith("on"), (tag, name)
+            assert not (value or "").strip().lower().startswith(("javascript:", "vbscript:",
+                                                                "data:")), (tag, name, value)
+
+
+def test_hostile_content_is_inert_on_every_page() -> None:
+    kb = hostile_kb()
+    site = build_site(kb, Settings(), date(2024, 6, 1))
+    pages = site_pages(site)
+    assert {p.kind for p in pages} >= {"incident", "incidents", "cause", "service", "team",
+                                       "lessons", "action-items", "insights"}
+    for page in pages:
+        html = render_page(site, page, Linker(page_url(page.src_uri)))
+        assert_inert(html)
+        assert "&lt;script&gt;" in html or page.kind in ("rules", "fields")
+    incident = render_page(site, next(p for p in pages if p.key == "PM-1"), Linker("x/"))
+    narrative = incident.split('<h2 id="narrative">', 1)[1].split('<h2 id="communication', 1)[0]
+    assert "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>" in narrative
+    for page in pages:
+        assert "<" not in front_matter(page).split("---\n")[1]
+    feed = data_files(site, "t")["feed.xml"]
+    ET.fromstring(feed)
+    assert "<script" not in feed
+
+
+def test_the_cleaner_keeps_only_the_allowlist() -> None:
+    html = clean('<p onclick="x()">a<script>alert(1)</script><a href="javascript:alert(1)">b</a>'
+                 '<a href="../ok/" target="_blank">c</a><img src="data:image/png;base64,AA" '
+                 'onerror="x()"><iframe src="https://example.com"></iframe>'
+                 '<td style="position:fixed;text-align:right">d</td></p>')
+    assert_inert(html)
+    assert '<a href="../ok/" rel="noopener noreferrer">c</a>' in html
+    assert "iframe" not in html and "position" not in html
+
+
+def test_possibly_the_same_cause_shows_as_many_as_configured(site: Site) -> None:
+    hint = Suggestion("PM-0003", "queue-backlog", "PM-0002", "disk-full", 0.4,
+                      ("queue", "orders"))
+    kb = replace(site.kb, suggestions={("PM-0003", "queue-backlog"): (hint,)})
+    page = Page("incidents/PM-0003/index.md", "incident", "PM-0003", "PM-0003")
+    html = render_page(build_site(kb, site.settings, AS_OF), page, Linker("incidents/PM-0003/"))
+    section = html.split('<h2 id="possibly-the-same-cause">', 1)[1].split("<h2", 1)[0]
+    assert 'href="../PM-0002/"' in section and "queue, orders" in section
+    assert 'href="../../causes/disk-full/">A data disk filled up' in section
+    quiet = build_site(kb, replace(site.settings, suggestions=0), AS_OF)
+    assert "possibly-the-same-cause" not in render_page(quiet, page, Linker("incidents/PM-0003/"))
+
+
+def test_an_incident_page_stays_the_same_size_however_often_its_cause_came_back(
+        site: Site) -> None:
+    first = site.kb.by_id["PM-0001"]
+
+    def copy(n: int) -> Postmortem:
+        shift = timedelta(days=30 * n)
+        ident = f"PM-{n + 100}"
+        items = tuple(replace(i, incident=ident, completed=i.completed + shift if i.completed
+                              else None) for i in first.action_items)
+        return replace(first, id=ident, started=first.started + shift,
+                       detected=first.detected + shift, action_items=items,
+                       resolved=first.resolved + shift if first.resolved else None)
+
+    def latest_page(count: int) -> str:
+        kb = link([copy(n) for n in range(count)], site.kb.catalog)
+        small = build_site(kb, site.settings, AS_OF)
+        ident = f"PM-{count + 99}"
+        return render_page(small, Page(f"incidents/{ident}/index.md", "incident", ident, ident),
+                           Linker(f"incidents/{ident}/"))
+
+    html = latest_page(6)
+    title = html.split('<p class="admonition-title">This cause came back', 1)[1].split("</p>")[0]
+    assert [f"PM-{n}" in title for n in range(100, 105)] == [False, False, True, True, True]
+    assert "and 2 earlier incidents" in title
+    assert abs(len(latest_page(30)) - len(latest_page(12))) < 100  # ids and counts only
+
+
+def test_came_back_follows_the_calendar_date_in_each_incidents_own_offset(site: Site) -> None:
+    base = site.kb.by_id["PM-0001"]
+    zones = [timezone(timedelta(hours=h)) for h in (-12, -5, 0, 5, 14)]
+    owner = replace(base, id="PM-1", started=datetime(2024, 1, 1, tzinfo=UTC))
+    first = datetime(2024, 1, 9, tzinfo=UTC)
+    later = [replace(base, id=f"PM-{n + 2}",
+                     started=(first + timedelta(hours=5 * n)).astimezone(zones[n % 5]))
+             for n in range(40)]
+    chain = [owner, *sorted(later, key=lambda pm: pm.started)]
+    starts = [pm.started for pm in chain]
+    for day in (date(2024, 1, 9), date(2024, 1, 10), date(2024, 1, 12), date(2024, 2, 1)):
+        naive = [pm.id for pm in chain if pm.started > owner.started and day <= pm.started.date()]
+        assert came_back(day, owner, tuple(chain), starts) == (tuple(naive[:3]), len(naive))
