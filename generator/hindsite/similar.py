@@ -182,10 +182,33 @@ def suggest(kb: KnowledgeBase, features: dict[str, TextFeatures] | None = None,
             ranked = _rank(index, doc, limit)
             if ranked:
                 results[(keys[doc][0].id, keys[doc][1].key)] = ranked
+                _keep_best_per_incident(results, keys[doc][0])
         for doc in range(start, end):
             _add(index, doc)
         start = end
     return results
+
+
+def _keep_best_per_incident(results: dict[tuple[str, str], tuple[Suggestion, ...]],
+                            pm: Postmortem) -> None:
+    """An earlier cause can be the same as only one of an incident's causes: where several
+    of them read like it (they share the incident's context), only the closest keeps it."""
+    best: dict[tuple[str, str], Suggestion] = {}
+    for cause in pm.causes:
+        for s in results.get((pm.id, cause.key), ()):
+            target = (s.earlier_incident, s.earlier_cause)
+            if target not in best or s.score > best[target].score:
+                best[target] = s
+    for cause in pm.causes:
+        ranked = results.get((pm.id, cause.key))
+        if ranked is None:
+            continue
+        kept = tuple(s for s in ranked
+                     if best[(s.earlier_incident, s.earlier_cause)] is s)
+        if kept:
+            results[(pm.id, cause.key)] = kept
+        else:
+            del results[(pm.id, cause.key)]
 
 
 def _add(index: _Index, doc: int) -> None:

@@ -18,6 +18,7 @@ from hindsite.render.links import detail_uri, listing_uri, page_url, safe_url
 from hindsite.render.site import Site
 from hindsite.render.templating import render
 from hindsite.render.views import first_later, latest_earlier
+from hindsite.similar import spelled
 
 
 def incidents_json(site: Site, directory_urls: bool = True) -> str:
@@ -71,7 +72,7 @@ def cause_record(kb: KnowledgeBase, pm: Postmortem, index: int) -> dict[str, Any
         "recurrence": recurrence_record(kb, recurrence) if recurrence else None,
         "possibly_same_as": [
             {"incident": s.earlier_incident, "cause": s.earlier_cause, "score": s.score,
-             "shared_terms": list(s.shared_terms)}
+             "shared_terms": list(spelled(pm, s.shared_terms))}
             for s in kb.suggestions.get((pm.id, cause.key), ())],
     }
 

@@ -17,6 +17,7 @@ from hindsite.render.links import Linker, cause_anchor
 from hindsite.render.narrative import Resolve, link_references, render_markdown
 from hindsite.render.site import Site
 from hindsite.render.templating import render
+from hindsite.similar import spelled
 
 RECENT = 3
 """Earlier occurrences (with their fixes) and later ones shown beside each cause."""
@@ -122,7 +123,8 @@ def possibly_same(site: Site, pm: Postmortem, link: Linker) -> list[Alike]:
             if earlier is not None:
                 found.append(Alike(views.cause(site, cause.key, link),
                                    views.cause(site, s.earlier_cause, link),
-                                   views.incident_ref(earlier, link), s.shared_terms))
+                                   views.incident_ref(earlier, link),
+                                   spelled(pm, s.shared_terms)))
     return found
 
 
