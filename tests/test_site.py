@@ -101,7 +101,7 @@ def test_search_finds_incident_by_cause_key(page: object, site: str) -> None:
     page.locator("label.md-search__icon, .md-search__input").first.click()  # type: ignore[attr-defined]
     box = page.locator("input.md-search__input")  # type: ignore[attr-defined]
     results = page.locator(".md-search-result__item")  # type: ignore[attr-defined]
-    for _attempt in range(20):  # the search worker may still be loading its index
+    for _attempt in range(45):  # the search worker may still be loading its index
         box.fill("")
         box.fill(CAUSE)
         page.wait_for_timeout(1000)  # type: ignore[attr-defined]

@@ -25,7 +25,9 @@ class Recurrence:
 
     It holds the cause's whole chain of occurrences (shared by every incident on it) and
     where this incident stands, so a cause seen in thousands of incidents costs no more
-    than the chain itself; the lists are derived when asked for."""
+    than the chain itself. `earlier`, `later`, `fixes` and `completed_fixes` are derived
+    when asked for, in time proportional to the cause's history: a caller that runs for
+    every incident should slice `chain` with `earlier_end` and `later_start` instead."""
 
     incident: str
     cause: str
@@ -61,7 +63,8 @@ class Recurrence:
 
 @dataclass(frozen=True, slots=True)
 class FixOutcome:
-    """Whether a fix held: `failed` names the incidents where its cause came back."""
+    """Whether a fix held: `failed` names the first incident where one of the causes it
+    addressed came back after it was completed."""
 
     item: ActionItem
     state: FixState
