@@ -101,9 +101,9 @@ def test_search_finds_incident_by_cause_key(page: object, site: str) -> None:
     page.locator("label.md-search__icon, .md-search__input").first.click()  # type: ignore[attr-defined]
     box = page.locator("input.md-search__input")  # type: ignore[attr-defined]
     results = page.locator(".md-search-result__item")  # type: ignore[attr-defined]
-    for _attempt in range(45):  # the search worker may still be loading its index
+    for _attempt in range(30):  # the search worker may still be loading its index
         box.fill("")
-        box.fill(CAUSE)
+        box.press_sequentially(CAUSE, delay=10)  # key by key, as a reader types
         page.wait_for_timeout(1000)  # type: ignore[attr-defined]
         if results.count():
             break
