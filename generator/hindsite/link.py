@@ -9,9 +9,11 @@ calendar date of B.started in B.started's own offset.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
 from hindsite.model import ActionItem, Catalog, Postmortem
@@ -110,8 +112,9 @@ def link(postmortems: list[Postmortem], catalog: Catalog) -> KnowledgeBase:
     recurrences: dict[tuple[str, str], Recurrence] = {}
     for key, chain in occurrences.items():
         recurrences.update(((r.incident, key), r) for r in recurrences_of(key, chain))
-    last_days = {key: latest_days(chain) for key, chain in occurrences.items()}
-    outcomes = {item.ref: fix_outcome(item, occurrences, pm, last_days)
+    timing = {key: ([pm.started for pm in chain], latest_days(chain))
+              for key, chain in occurrences.items()}
+    outcomes = {item.ref: fix_outcome(item, occurrences, pm, timing)
                 for pm in by_id.values() for item in pm.action_items}
     return KnowledgeBase(catalog, ordered, by_id, occurrences, recurrences, outcomes)
 
@@ -158,29 +161,31 @@ def _completion_dates(pms: tuple[Postmortem, ...], key: str) -> list[date]:
 
 
 def fix_outcome(item: ActionItem, occurrences: dict[str, tuple[Postmortem, ...]],
-                owner: Postmortem, last_days: dict[str, list[date]]) -> FixOutcome:
+                owner: Postmortem, timing: dict[str, ChainTiming]) -> FixOutcome:
     """pending until done; then failed if an addressed cause came back after completion."""
     if item.status != "done" or item.completed is None:
         return FixOutcome(item, "pending")
     for key in item.addresses:
-        chain = occurrences.get(key, ())
-        after = _after_index(chain, owner)
-        if after < len(chain) and last_days[key][after] >= item.completed:
-            back = next(pm.id for pm in chain[after:] if item.completed <= pm.started.date())
-            return FixOutcome(item, "failed", (back,))
+        chain, (starts, last_days) = occurrences.get(key, ()), timing.get(key, ([], []))
+        after = bisect.bisect_right(starts, owner.started)
+        if after < len(chain) and last_days[after] >= item.completed:
+            return FixOutcome(item, "failed", (first_on_or_after(chain, starts, after,
+                                                                 item.completed),))
     return FixOutcome(item, "held")
 
 
-def _after_index(chain: tuple[Postmortem, ...], owner: Postmortem) -> int:
-    """The first position in the chain that started after `owner` (binary search)."""
-    low, high = 0, len(chain)
-    while low < high:
-        mid = (low + high) // 2
-        if chain[mid].started <= owner.started:
-            low = mid + 1
-        else:
-            high = mid
-    return low
+ChainTiming = tuple[list[datetime], list[date]]
+"""A cause chain's start times, and for each position the latest local start date after it."""
+_EARLIEST_OFFSET = timedelta(hours=14)
+
+
+def first_on_or_after(chain: tuple[Postmortem, ...], starts: list[datetime], after: int,
+                      day: date) -> str:
+    """The first incident from `after` on whose local start date is `day` or later: found by
+    binary search on start times, less the widest UTC offset, then a short walk."""
+    earliest = datetime.combine(day, time.min, tzinfo=UTC) - _EARLIEST_OFFSET
+    index = bisect.bisect_left(starts, earliest, lo=after)
+    return next(pm.id for pm in itertools.islice(chain, index, None) if day <= pm.started.date())
 
 
 def latest_days(chain: tuple[Postmortem, ...]) -> list[date]:

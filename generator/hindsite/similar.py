@@ -113,6 +113,7 @@ class _Index:
     keys: list[tuple[Postmortem, Cause]]
     vectors: list[dict[str, float]]
     heaps: dict[str, list[tuple[float, int]]]
+    cause_of: list[str]
 
 
 def _vectors(kb: KnowledgeBase, features: dict[str, TextFeatures]
@@ -171,7 +172,7 @@ def suggest(kb: KnowledgeBase, features: dict[str, TextFeatures] | None = None,
     already indexed (all earlier), then indexed itself, so the cost grows with the number
     of occurrences times small constants, not with its square."""
     keys, counts = _vectors(kb, features or {})
-    index = _Index(keys, _tfidf(counts), defaultdict(list))
+    index = _Index(keys, _tfidf(counts), defaultdict(list), [c.key for _pm, c in keys])
     results: dict[tuple[str, str], tuple[Suggestion, ...]] = {}
     start = 0
     while start < len(keys):
@@ -226,11 +227,12 @@ def _rank(index: _Index, doc: int, limit: int) -> tuple[Suggestion, ...]:
     pm, cause = index.keys[doc]
     own_keys = pm.cause_keys
     query = index.vectors[doc]
-    partial: dict[int, float] = defaultdict(float)
-    heaps = index.heaps
+    partial: dict[int, float] = {}
+    heaps, cause_of, key = index.heaps, index.cause_of, cause.key
     for term, weight in itertools.islice(query.items(), QUERY_TERMS):
         for other_weight, other in heaps.get(term, ()):
-            partial[other] += weight * other_weight
+            if cause_of[other] != key:  # the same key is a recurrence, not a suggestion
+                partial[other] = partial.get(other, 0.0) + weight * other_weight
     silenced = {ident for ident, _pos in cause.not_same_as}
     scored = []
     for other, _partial in sorted(partial.items(), key=itemgetter(1), reverse=True)[:CANDIDATES]:
