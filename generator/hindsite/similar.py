@@ -114,6 +114,7 @@ class _Index:
     vectors: list[dict[str, float]]
     heaps: dict[str, list[tuple[float, int]]]
     cause_of: list[str]
+    keys_of: list[frozenset[str]]
 
 
 def _vectors(kb: KnowledgeBase, features: dict[str, TextFeatures]
@@ -172,7 +173,8 @@ def suggest(kb: KnowledgeBase, features: dict[str, TextFeatures] | None = None,
     already indexed (all earlier), then indexed itself, so the cost grows with the number
     of occurrences times small constants, not with its square."""
     keys, counts = _vectors(kb, features or {})
-    index = _Index(keys, _tfidf(counts), defaultdict(list), [c.key for _pm, c in keys])
+    index = _Index(keys, _tfidf(counts), defaultdict(list), [c.key for _pm, c in keys],
+                   [pm.cause_keys for pm, _c in keys])
     results: dict[tuple[str, str], tuple[Suggestion, ...]] = {}
     start = 0
     while start < len(keys):
@@ -237,7 +239,7 @@ def _rank(index: _Index, doc: int, limit: int) -> tuple[Suggestion, ...]:
     scored = []
     for other, _partial in sorted(partial.items(), key=itemgetter(1), reverse=True)[:CANDIDATES]:
         earlier, earlier_cause = index.keys[other]
-        if earlier_cause.key in own_keys or any(c.key == cause.key for c in earlier.causes) \
+        if earlier_cause.key in own_keys or key in index.keys_of[other] \
                 or earlier.id in silenced:
             continue
         vector = index.vectors[other]
