@@ -247,3 +247,15 @@ def test_serve_watches_the_postmortems(project: Path) -> None:
     server = Server()
     plugin.on_serve(server, config=config, builder=None)  # type: ignore[arg-type]
     assert server.watched == [str(project / "kb")]
+
+
+def test_a_narrative_image_is_published_beside_its_incident(project: Path) -> None:
+    source = next((project / "kb").rglob("PM-0003-*.md"))
+    (source.parent / "images").mkdir()
+    (source.parent / "images" / "queue.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("## Lessons learned", "![The queue](images/queue.png)\n\n"
+                                   "## Lessons learned", 1), encoding="utf-8")
+    site = site_build(project, strict=True)
+    assert (site / "incidents/PM-0003/images/queue.png").read_bytes() == b"\x89PNG\r\n\x1a\n"
+    assert 'src="images/queue.png"' in (site / "incidents/PM-0003/index.html").read_text()

@@ -151,6 +151,8 @@ class Postmortem:
     body_line: int
     sections: dict[str, tuple[int, int]]
     references: tuple[Reference, ...]
+    images: tuple[Reference, ...] = ()
+    """Relative image paths in the narrative, as written; the site publishes the files."""
 
     @property
     def cause_keys(self) -> frozenset[str]:

@@ -10,6 +10,7 @@ Python-Markdown, which would pass raw HTML and any link scheme through.
 from __future__ import annotations
 
 import os
+import posixpath
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,8 @@ from mkdocs.structure.toc import get_toc
 
 from hindsite.config import ConfigError, Settings, parse_settings
 from hindsite.diagnostics import Diagnostic, Severity
-from hindsite.pipeline import run_check
+from hindsite.link import KnowledgeBase
+from hindsite.pipeline import image_file, run_check
 from hindsite.render import (
     Linker,
     Site,
@@ -96,6 +98,9 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
                            config.use_directory_urls)
         for name, content in {**extra, STYLESHEET: stylesheet()}.items():
             add(files, File.generated(config, name, content=content))
+        for name, source in narrative_images(result.kb, self.settings.folder,
+                                             config.use_directory_urls).items():
+            add(files, File.generated(config, name, abs_src_path=str(source)))
         return files
 
     @event_priority(100)
@@ -116,6 +121,19 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         """Rebuild when a postmortem or the catalog changes, not only the docs."""
         server.watch(str(self.settings.folder))
         return server
+
+
+def narrative_images(kb: KnowledgeBase, root: Path, directory_urls: bool) -> dict[str, Path]:
+    """Each image a narrative shows, published where its relative path leads from the page."""
+    found: dict[str, Path] = {}
+    for pm in kb.by_id.values():
+        base = f"incidents/{pm.id}" if directory_urls else "incidents"
+        for image in pm.images:
+            source = image_file(Path(pm.path), image.target, root)
+            name = posixpath.normpath(posixpath.join(base, image.target.split("#")[0]))
+            if source is not None and not name.startswith(".."):
+                found.setdefault(name, source)
+    return found
 
 
 def add(files: Files, file: File) -> None:

@@ -26,6 +26,8 @@ RAW_HTML = rule("HS402", "raw-html", Severity.ERROR,
                 STAGE)
 UNSAFE_LINK = rule("HS403", "unsafe-link", Severity.ERROR,
                    "A link with a scheme other than http, https or a relative path.", STAGE)
+MISSING_IMAGE = rule("HS406", "missing-image", Severity.ERROR,
+                     "A relative image that is not a file inside the knowledge base.", STAGE)
 REMOTE_IMAGE = rule("HS404", "remote-image", Severity.ERROR,
                     "An image from another host; images are files in the repository.", STAGE)
 
@@ -45,6 +47,7 @@ class Body:
     headings: dict[str, int]
     references: tuple[Reference, ...]
     code_lines: frozenset[int]
+    images: tuple[Reference, ...] = ()
 
 
 def parse_tokens(markdown: str) -> list[Token]:
@@ -57,6 +60,7 @@ def read_body(markdown: str, path: str, first_line: int) -> tuple[Body, list[Dia
     locator = _Locator(lines, path, first_line)
     problems: list[Diagnostic] = []
     references: list[Reference] = []
+    images: list[Reference] = []
     headings: dict[str, int] = {}
     code_lines: set[int] = set()
     tokens = parse_tokens(markdown)
@@ -69,9 +73,9 @@ def read_body(markdown: str, path: str, first_line: int) -> tuple[Body, list[Dia
             problems.append(RAW_HTML.at(locator.find(token.map[0], token.content.strip()[:20]),
                                         _html_message(token.content)))
         elif token.type == "inline" and token.map:
-            problems.extend(_inline_problems(token, locator, references))
+            problems.extend(_inline_problems(token, locator, references, images))
     sections = _sections(len(lines), headings)
-    body = Body(sections, headings, tuple(references), frozenset(code_lines))
+    body = Body(sections, headings, tuple(references), frozenset(code_lines), tuple(images))
     return body, problems
 
 
@@ -95,8 +99,14 @@ def _sections(line_count: int, headings: dict[str, int]) -> dict[str, tuple[int,
     return sections
 
 
-def _inline_problems(token: Token, locator: _Locator,
-                     references: list[Reference]) -> Iterator[Diagnostic]:
+def is_local(url: str) -> bool:
+    """A relative path to a file of the repository: no scheme, no host, no leading '/'."""
+    url = url.strip()
+    return bool(url) and not _SCHEME_RE.match(url) and not url.startswith(("/", "#"))
+
+
+def _inline_problems(token: Token, locator: _Locator, references: list[Reference],
+                     images: list[Reference]) -> Iterator[Diagnostic]:
     line = token.map[0] if token.map else 0
     for child in token.children or []:
         if child.type in ("softbreak", "hardbreak"):
@@ -108,7 +118,10 @@ def _inline_problems(token: Token, locator: _Locator,
         elif child.type == "link_open":
             yield from _link_problem(str(child.attrs.get("href", "")), line, locator, image=False)
         elif child.type == "image":
-            yield from _link_problem(str(child.attrs.get("src", "")), line, locator, image=True)
+            src = str(child.attrs.get("src", ""))
+            yield from _link_problem(src, line, locator, image=True)
+            if is_local(src):
+                images.append(Reference(src, locator.find_url(line, src)))
         elif child.type == "text":
             for match in REFERENCE_RE.finditer(child.content):
                 references.append(Reference(match.group(0), locator.find(line, match.group(0))))

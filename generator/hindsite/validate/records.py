@@ -62,6 +62,7 @@ def build_postmortem(data: dict[str, Any], where: Positions, body_text: str, bod
         body_line=body_line,
         sections=body.sections,
         references=body.references,
+        images=body.images,
     )
 
 
