@@ -36,6 +36,8 @@ Finding = tuple[int, int, str]
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 MENTION_RE = re.compile(r"(?<![A-Za-z0-9])@[A-Za-z0-9_][A-Za-z0-9_.-]*[A-Za-z0-9_]|"
                         r"(?<![A-Za-z0-9])@[A-Za-z0-9_]")
+CODE_SPAN_RE = re.compile(r"(`+)[^`\n](?:.*?[^`\n])??\1(?!`)")
+"""An inline code span on one line: quoted code, not the writer's own words."""
 URL_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s)>\]]+")
 IPV4_RE = re.compile(r"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}")
 IPV6_ULA_RE = re.compile(r"\b[fF][cdCD][0-9a-fA-F]{2}:[0-9a-fA-F:]*[0-9a-fA-F]")
@@ -172,14 +174,16 @@ def lint_checks(blame_phrases: tuple[str, ...]) -> list[LintCheck]:
 
 def lint_body(markdown: str, path: str, first_line: int, code_lines: frozenset[int],
               blame_phrases: tuple[str, ...]) -> Iterator[Diagnostic]:
-    """Each lint runs once over the whole narrative; code lines are blanked for the lints
-    that do not read code, so every offset still maps to its line and column."""
+    """Each lint runs once over the whole narrative; code blocks and inline code are blanked
+    for the lints that do not read code, so every offset still maps to its line and column."""
     lines = markdown.split("\n")
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line) + 1)
     prose = "\n".join(" " * len(line) if n in code_lines else line
                        for n, line in enumerate(lines)) if code_lines else markdown
+    if "`" in prose:
+        prose = _blank(prose, CODE_SPAN_RE)
     for found_rule, finder, reads_code in lint_checks(blame_phrases):
         for start, _end, message in finder(markdown if reads_code else prose):
             number = bisect.bisect_right(starts, start) - 1
