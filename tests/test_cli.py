@@ -197,6 +197,20 @@ def test_a_folder_without_a_knowledge_base(tmp_path: Path, monkeypatch: pytest.M
                               "1 error in 0 files\n", "")
 
 
+def test_the_knowledge_base_is_found_from_a_subfolder_or_a_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Like git: from inside the project, or given a file of it from anywhere."""
+    work = knowledge_base(tmp_path, monkeypatch, **{FILE: edited("status: published",
+                                                                 "status: publish")})
+    monkeypatch.chdir(work / "postmortems/2021")
+    code, out, _err = run(capsys)
+    assert code == 1 and out.startswith("PM-0001-orders-not-emailed.md:4:9: error HS204 "), out
+    monkeypatch.chdir(tmp_path)
+    code, out, _err = run(capsys, f"kb/{FILE}")
+    assert code == 1 and out.startswith(f"kb/{FILE}:4:9: error HS204 "), out
+
+
 # ------------------------------------------------------------------------ formats
 
 def test_github_format_escapes_properties_and_messages(tmp_path: Path,

@@ -38,11 +38,11 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        settings = settings_for(args.config_file)
         wanted = [Path(p) for p in args.paths]
         for path in wanted:
             if not path.exists():
                 raise ConfigError(f"no such file or folder: {path}")
+        settings = settings_for(args.config_file, wanted[0] if wanted else Path("."))
     except ConfigError as err:
         print(f"hindsite: {err}", file=sys.stderr)
         return EXIT_USAGE
@@ -55,13 +55,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_PROBLEMS if has_errors(shown, strict=args.strict) else EXIT_OK
 
 
-def settings_for(config_file: Path | None) -> Settings:
+def settings_for(config_file: Path | None, start: Path) -> Settings:
+    """The given mkdocs.yml; else, as git finds its repository, the nearest folder from
+    `start` upwards that has a mkdocs.yml or a postmortems folder, or is itself a knowledge
+    base (has catalog.yml); else the defaults, which report the missing catalog."""
     if config_file is not None:
         if not config_file.is_file():
             raise ConfigError(f"no such configuration file: {config_file}")
         return load_settings(config_file)
-    default = Path("mkdocs.yml")
-    return load_settings(default if default.is_file() else None)
+    here = start.resolve() if start.is_dir() else start.resolve().parent
+    for folder in (here, *here.parents):
+        if (folder / "mkdocs.yml").is_file():
+            return load_settings(_shown(folder) / "mkdocs.yml")
+        if (folder / "postmortems").is_dir():
+            return Settings(base=_shown(folder))
+        if (folder / "catalog.yml").is_file() and folder.parent != folder:
+            return Settings(base=_shown(folder.parent), postmortems=folder.name)
+    return Settings(base=Path("."))
+
+
+def _shown(folder: Path) -> Path:
+    """A folder relative to the working directory when it is inside it, as users type it."""
+    try:
+        return folder.relative_to(Path.cwd().resolve())
+    except ValueError:
+        return folder
 
 
 def reported(diagnostic: Diagnostic, wanted: list[Path]) -> bool:
