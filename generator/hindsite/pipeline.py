@@ -64,7 +64,7 @@ def run_check(settings: Settings) -> CheckResult:
     problems += unknown_references(kb, known)
     problems += recurrence_rules(kb)
     problems += unknown_not_same_as(kb, known)
-    problems += suggestion_diagnostics(kb)
+    problems += suggestion_diagnostics(kb, settings.suggestions)
     return CheckResult(kb, configured(problems, settings), len(paths))
 
 

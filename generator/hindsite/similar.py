@@ -22,17 +22,15 @@ from operator import itemgetter
 from hindsite.diagnostics import Diagnostic, Severity, rule
 from hindsite.lexicon import FOLD
 from hindsite.link import KnowledgeBase, Suggestion
-from hindsite.model import Cause, Postmortem
+from hindsite.model import Catalog, Cause, Postmortem
 
 POSSIBLY_SAME = rule("HS503", "possibly-same-cause", Severity.INFO,
                      "An earlier incident's cause reads like this one but was filed under "
                      "another key: reuse its key, or list the incident in not_same_as.",
                      "recurrence")
 
-SUGGEST_THRESHOLD = 0.10
-"""Lowest score shown as a suggestion on an incident page."""
-REPORT_THRESHOLD = 0.17
-"""Lowest score reported by `hindsite check` as an info diagnostic."""
+SUGGEST_THRESHOLD = 0.08
+"""Lowest score suggested, on the incident page and by `hindsite check` alike."""
 VECTOR_TERMS = 60
 """Each occurrence keeps only its heaviest terms: the distinctive ones decide a match."""
 QUERY_TERMS = 12
@@ -95,12 +93,17 @@ def text_features(pm: Postmortem) -> TextFeatures:
     return TextFeatures(context, causes)
 
 
-def spelled(pm: Postmortem, stems: tuple[str, ...]) -> tuple[str, ...]:
-    """Stems as the writer spelt them in this postmortem, for messages and pages."""
-    text = " ".join([pm.title, pm.impact.summary, pm.section("Why it happened")]
-                    + [c.description for c in pm.causes])
+def spelled(pm: Postmortem, stems: tuple[str, ...], catalog: Catalog | None = None
+            ) -> tuple[str, ...]:
+    """Stems as the writer spelt them in this postmortem (or the catalog's words for its
+    causes), for messages and pages."""
+    texts = [pm.title, pm.impact.summary, pm.section("Why it happened")]
+    texts += [c.description for c in pm.causes] + [a.title for a in pm.action_items]
+    if catalog is not None:
+        texts += [f"{c.title} {c.description}" for key in pm.cause_keys
+                  if (c := catalog.causes.get(key)) is not None]
     first: dict[str, str] = {}
-    for word in WORD_RE.findall(text.lower().replace("-", "")):
+    for word in WORD_RE.findall(" ".join(texts).lower().replace("-", "")):
         first.setdefault(FOLD.get(word) or word[:5], word)
     return tuple(first.get(s, s) for s in stems)
 
@@ -263,16 +266,19 @@ def _shared_terms(a: dict[str, float], b: dict[str, float], most: int = 5) -> tu
     return tuple(shared[:most])
 
 
-def suggestion_diagnostics(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+def suggestion_diagnostics(kb: KnowledgeBase, shown: int = 3) -> Iterator[Diagnostic]:
+    """One info diagnostic per suggestion an incident page shows, best first, so that the
+    check and the site say the same; `(1 of 2)` keeps the ranking in the sorted report."""
     for (incident, key), ranked in kb.suggestions.items():
-        top = ranked[0]
-        if top.score < REPORT_THRESHOLD:
-            continue
         pm = kb.by_id[incident]
         cause = next(c for c in pm.causes if c.key == key)
-        yield POSSIBLY_SAME.at(
-            cause.pos,
-            f"cause '{key}' reads like cause '{top.earlier_cause}' of {top.earlier_incident} "
-            f"(shared terms: {', '.join(spelled(pm, top.shared_terms))}); if it is the same "
-            f"cause, use key '{top.earlier_cause}', else add {top.earlier_incident} to this "
-            "cause's not_same_as")
+        listed = ranked[:shown]
+        for rank, hint in enumerate(listed, 1):
+            yield POSSIBLY_SAME.at(
+                cause.pos,
+                f"({rank} of {len(listed)}) cause '{key}' reads like cause "
+                f"'{hint.earlier_cause}' of {hint.earlier_incident} (shared terms: "
+                f"{', '.join(spelled(pm, hint.shared_terms, kb.catalog))}); if it is the same "
+                "cause, use "
+                f"key '{hint.earlier_cause}', else add {hint.earlier_incident} to this "
+                "cause's not_same_as")

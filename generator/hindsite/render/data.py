@@ -72,7 +72,7 @@ def cause_record(kb: KnowledgeBase, pm: Postmortem, index: int) -> dict[str, Any
         "recurrence": recurrence_record(kb, recurrence) if recurrence else None,
         "possibly_same_as": [
             {"incident": s.earlier_incident, "cause": s.earlier_cause, "score": s.score,
-             "shared_terms": list(spelled(pm, s.shared_terms))}
+             "shared_terms": list(spelled(pm, s.shared_terms, kb.catalog))}
             for s in kb.suggestions.get((pm.id, cause.key), ())],
     }
 

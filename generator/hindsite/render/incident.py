@@ -124,7 +124,7 @@ def possibly_same(site: Site, pm: Postmortem, link: Linker) -> list[Alike]:
                 found.append(Alike(views.cause(site, cause.key, link),
                                    views.cause(site, s.earlier_cause, link),
                                    views.incident_ref(earlier, link),
-                                   spelled(pm, s.shared_terms)))
+                                   spelled(pm, s.shared_terms, site.kb.catalog)))
     return found
 
 
