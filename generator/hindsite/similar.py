@@ -120,51 +120,63 @@ class _Index:
     keys_of: list[frozenset[str]]
 
 
-def _vectors(kb: KnowledgeBase, features: dict[str, TextFeatures]
-             ) -> tuple[list[tuple[Postmortem, Cause]], list[dict[str, float]]]:
-    """Weighted term counts of each cause occurrence: its incident's context, its own
-    description and fixes, the catalog's words for its key, and its structure."""
+Occurrence = tuple[Postmortem, Cause]
+
+
+def _occurrences(kb: KnowledgeBase, features: dict[str, TextFeatures]
+                 ) -> tuple[list[Occurrence], list[Counter[str]], list[dict[str, float]]]:
+    """Each cause occurrence with its incident's context counts (one object shared by the
+    incident's causes) and its own: description and fixes, the catalog's words for its
+    key, and its structure."""
     catalog_terms = {key: terms_of(f"{c.title} {c.description}", FIELD_WEIGHTS["catalog"])
                      for key, c in kb.catalog.causes.items()}
     structure = FIELD_WEIGHTS["structure"]
-    keys, counts = [], []
+    keys, contexts, owns = [], [], []
     for pm in kb.postmortems:
         if kb.by_id.get(pm.id) is not pm:
             continue
         found = features.get(pm.id) or text_features(pm)
         for cause in pm.causes:
-            terms: dict[str, float] = dict(found.context)
-            parts: tuple[Counter[str], ...] = (found.causes.get(cause.key, Counter()),
-                                               catalog_terms.get(cause.key, Counter()))
-            for part in parts:
-                for term, weight in part.items():
-                    terms[term] = terms.get(term, 0.0) + weight
+            own: dict[str, float] = dict(found.causes.get(cause.key, {}))
+            for term, weight in catalog_terms.get(cause.key, {}).items():
+                own[term] = own.get(term, 0.0) + weight
             catalog_cause = kb.catalog.causes.get(cause.key)
             extra = [f"svc:{s}" for s in pm.services] + [f"kind:{cause.kind}"]
             if catalog_cause:
                 extra.append(f"cat:{catalog_cause.category}")
             for term in extra:
-                terms[term] = terms.get(term, 0.0) + structure
+                own[term] = own.get(term, 0.0) + structure
             keys.append((pm, cause))
-            counts.append(terms)
-    return keys, counts
+            contexts.append(found.context)
+            owns.append(own)
+    return keys, contexts, owns
 
 
-def _tfidf(counts: list[dict[str, float]]) -> list[dict[str, float]]:
+def _tfidf(contexts: list[Counter[str]], owns: list[dict[str, float]]) -> list[dict[str, float]]:
     """Unit vectors of log-scaled, idf-weighted terms, each cut to its VECTOR_TERMS heaviest
-    and ordered heaviest first."""
+    and ordered heaviest first. An incident's context is weighed once for all its causes:
+    only the terms a cause adds to it are weighed again."""
     df: Counter[str] = Counter()
-    for c in counts:
-        df.update(c.keys())
-    n = len(counts) + 1
+    for context, own in zip(contexts, owns, strict=True):
+        df.update(context.keys())
+        df.update(t for t in own if t not in context)
+    n = len(owns) + 1
     idf = {t: math.log(n / (f + 0.5)) for t, f in df.items()}
     log = math.log
+    weighed: dict[int, dict[str, float]] = {}
     vectors = []
-    for c in counts:
-        kept = sorted([(((1 + log(w)) if w >= 1 else w) * idf[t], t) for t, w in c.items()],
-                      reverse=True)[:VECTOR_TERMS]
-        norm = math.sqrt(sum(w * w for w, _t in kept)) or 1.0
-        vectors.append({t: w / norm for w, t in kept})
+    for context, own in zip(contexts, owns, strict=True):
+        base = weighed.get(id(context))
+        if base is None:
+            base = weighed[id(context)] = {t: ((1 + log(w)) if w >= 1 else w) * idf[t]
+                                           for t, w in context.items()}
+        weights = dict(base)
+        for t, w in own.items():
+            w += context.get(t, 0.0)
+            weights[t] = ((1 + log(w)) if w >= 1 else w) * idf[t]
+        kept = sorted(weights.items(), key=itemgetter(1), reverse=True)[:VECTOR_TERMS]
+        norm = math.sqrt(sum(w * w for _t, w in kept)) or 1.0
+        vectors.append({t: w / norm for t, w in kept})
     return vectors
 
 
@@ -175,8 +187,8 @@ def suggest(kb: KnowledgeBase, features: dict[str, TextFeatures] | None = None,
     Occurrences are taken in order of start time; each is scored against the occurrences
     already indexed (all earlier), then indexed itself, so the cost grows with the number
     of occurrences times small constants, not with its square."""
-    keys, counts = _vectors(kb, features or {})
-    index = _Index(keys, _tfidf(counts), defaultdict(list), [c.key for _pm, c in keys],
+    keys, contexts, owns = _occurrences(kb, features or {})
+    index = _Index(keys, _tfidf(contexts, owns), defaultdict(list), [c.key for _pm, c in keys],
                    [pm.cause_keys for pm, _c in keys])
     results: dict[tuple[str, str], tuple[Suggestion, ...]] = {}
     start = 0
