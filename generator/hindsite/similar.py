@@ -17,7 +17,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from operator import itemgetter
+from operator import itemgetter, mul
 
 from hindsite.diagnostics import Diagnostic, Severity, rule
 from hindsite.lexicon import FOLD
@@ -175,7 +175,7 @@ def _tfidf(contexts: list[Counter[str]], owns: list[dict[str, float]]) -> list[d
             w += context.get(t, 0.0)
             weights[t] = ((1 + log(w)) if w >= 1 else w) * idf[t]
         kept = sorted(weights.items(), key=itemgetter(1), reverse=True)[:VECTOR_TERMS]
-        norm = math.sqrt(sum(w * w for _t, w in kept)) or 1.0
+        norm = math.hypot(*map(itemgetter(1), kept)) or 1.0
         vectors.append({t: w / norm for t, w in kept})
     return vectors
 
@@ -258,7 +258,8 @@ def _rank(index: _Index, doc: int, limit: int) -> tuple[Suggestion, ...]:
                 or earlier.id in silenced:
             continue
         vector = index.vectors[other]
-        score = sum(query[t] * vector[t] for t in query.keys() & vector.keys())
+        common = sorted(query.keys() & vector.keys())
+        score = sum(map(mul, map(query.__getitem__, common), map(vector.__getitem__, common)))
         if score >= SUGGEST_THRESHOLD:
             scored.append((score, other))
     best: dict[tuple[str, str], Suggestion] = {}
@@ -272,10 +273,10 @@ def _rank(index: _Index, doc: int, limit: int) -> tuple[Suggestion, ...]:
 
 
 def _shared_terms(a: dict[str, float], b: dict[str, float], most: int = 5) -> tuple[str, ...]:
-    """The word stems both share that weigh most: what makes the two look alike."""
-    shared = sorted((t for t in a.keys() & b.keys() if ":" not in t),
-                    key=lambda t: (-(a[t] * b[t]), t))
-    return tuple(shared[:most])
+    """The word stems both share that weigh most: what makes the two look alike (ties in
+    alphabetical order, so the same input always names the same terms)."""
+    weight = {t: a[t] * b[t] for t in a.keys() & b.keys() if ":" not in t}
+    return tuple(sorted(sorted(weight), key=weight.__getitem__, reverse=True)[:most])
 
 
 def suggestion_diagnostics(kb: KnowledgeBase, shown: int = 3) -> Iterator[Diagnostic]:
