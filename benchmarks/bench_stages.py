@@ -15,9 +15,10 @@ from typing import Any, TypeVar
 
 from bench_check import knowledge_base
 
+from hindsite.compose import compose
 from hindsite.config import Settings
 from hindsite.link import link
-from hindsite.load import FRONT_MATTER_RE, compose, discover, read_text
+from hindsite.load import FRONT_MATTER_RE, discover, read_text
 from hindsite.pipeline import read_catalog
 from hindsite.similar import suggest, text_features
 from hindsite.validate import check_document

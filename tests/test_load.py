@@ -16,6 +16,7 @@ import pytest
 import yaml
 from mkdocs.utils.meta import YAML_RE, get_data
 
+import hindsite.compose
 import hindsite.load
 from hindsite.config import Settings
 from hindsite.diagnostics import Diagnostic
@@ -100,10 +101,11 @@ from pathlib import Path
 
 import yaml
 
+import hindsite.compose
 import hindsite.load as load
 
 if sys.argv[1] == "pure-python":
-    load.Loader = yaml.SafeLoader
+    hindsite.compose.Loader = yaml.SafeLoader
 cases = {
     "unclosed": "services: " + "[" * 30000,
     "closed": "services: " + "[" * 30000 + "]" * 30000,
@@ -137,7 +139,7 @@ def test_deep_nesting_is_refused_without_crashing_the_process(tmp_path: Path,
 
 
 def test_nesting_too_deep_points_at_the_first_collection_past_the_limit(tmp_path: Path) -> None:
-    assert hindsite.load.MAX_DEPTH == 64
+    assert hindsite.compose.MAX_DEPTH == 64
     _, problems = load(tmp_path, front("- " * 100 + "x\n"))
 
     assert where(problems) == [(2, 2 * 64 + 1, "HS107")]
@@ -303,7 +305,7 @@ def test_plain_and_str_tags_are_text(tmp_path: Path) -> None:
 
 
 def test_only_safe_loaders_are_used() -> None:
-    assert hindsite.load.Loader in (yaml.SafeLoader, getattr(yaml, "CSafeLoader", None))
+    assert hindsite.compose.Loader in (yaml.SafeLoader, getattr(yaml, "CSafeLoader", None))
 
 
 # ------------------------------------------------------------------------ syntax errors

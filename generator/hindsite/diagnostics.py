@@ -82,7 +82,7 @@ def rule(code: str, name: str, severity: Severity, summary: str, stage: str) -> 
 
 def all_rules() -> list[Rule]:
     """Every rule, by code; importing the stages is what declares them."""
-    from hindsite import link, load, similar, validate  # noqa: F401  (declares the rules)
+    from hindsite import compose, link, load, similar, validate  # noqa: F401  (declares rules)
 
     return sorted(RULES.values(), key=lambda r: r.code)
 

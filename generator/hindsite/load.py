@@ -1,100 +1,36 @@
 """Read postmortem files: decode, split the front matter as MkDocs does, compose the YAML.
 
-The YAML is built from the parser's event stream rather than PyYAML's constructors, so that
-  * every value keeps the line and column it was written at (and nothing else of the node);
-  * a duplicated key is reported instead of silently overwritten;
-  * plain scalars follow YAML 1.2's core schema: `no`, `on` and `2024-01-05` stay text;
-  * alias expansion and nesting are bounded before anything walks the data (PyYAML's C
-    composer crashes the process on deep nesting, and aliases can explode on traversal).
-Bad input becomes diagnostics; loading goes on with the next file.
+Bad input becomes diagnostics; loading goes on with the next file. Composing the YAML with
+the position of every value is the work of `hindsite.compose`.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from hindsite.compose import LoadProblem, Positions, compose
 from hindsite.diagnostics import Diagnostic, Position, Severity, rule
 
 STAGE = "load"
 INVALID_UTF8 = rule("HS101", "invalid-utf8", Severity.ERROR,
                     "The file is not valid UTF-8.", STAGE)
-YAML_SYNTAX = rule("HS102", "yaml-syntax", Severity.ERROR,
-                   "The front matter is not well-formed YAML.", STAGE)
-DUPLICATE_KEY = rule("HS103", "duplicate-key", Severity.ERROR,
-                     "A key appears twice in one mapping; YAML would silently keep the last.",
-                     STAGE)
 NO_FRONT_MATTER = rule("HS104", "no-front-matter", Severity.ERROR,
                        "The file does not start with a front matter block between '---' lines.",
                        STAGE)
-NOT_A_MAPPING = rule("HS105", "front-matter-not-mapping", Severity.ERROR,
-                     "The front matter (or catalog) must be a mapping of fields.", STAGE)
-ALIAS_LIMIT = rule("HS106", "alias-limit", Severity.ERROR,
-                   "YAML aliases expand to more values than a postmortem can hold.", STAGE)
-TOO_DEEP = rule("HS107", "nesting-too-deep", Severity.ERROR,
-                "Collections are nested deeper than any postmortem needs.", STAGE)
 SYMLINK_OUTSIDE = rule("HS108", "symlink-outside", Severity.ERROR,
                        "A symbolic link points outside the knowledge base; it is not read.",
                        STAGE)
 UNREADABLE = rule("HS109", "unreadable-file", Severity.ERROR,
                   "The file could not be read.", STAGE)
-YAML_TAG = rule("HS111", "yaml-tag", Severity.ERROR,
-                "An explicit YAML tag (`!!python/...`, `!custom`) is not allowed.", STAGE)
 INTERNAL = rule("HS100", "internal-error", Severity.ERROR,
                 "hindsite failed on this file; the message says where. Please report it.", STAGE)
 
-MAX_DEPTH = 64
-MAX_NODES = 50_000
-
 FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.UNICODE | re.DOTALL)
 """The expression MkDocs itself uses, so the two never disagree on where front matter ends."""
-
-Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_STR_TAG = "tag:yaml.org,2002:str"
-_INT_RE = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
-_FLOAT_RE = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
-
-YamlPath = tuple[str | int, ...]
-
-
-class LoadProblem(Exception):
-    """Stops composing one file; carries the diagnostic that says why."""
-
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        super().__init__(diagnostic.message)
-        self.diagnostic = diagnostic
-
-
-@dataclass(slots=True)
-class Positions:
-    """Where each value (and each mapping key) of a YAML document stands in its file."""
-
-    path: str
-    values: dict[YamlPath, tuple[int, int, int]] = field(default_factory=dict)
-    keys: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
-    raw: dict[YamlPath, str] = field(default_factory=dict)
-
-    def at(self, ypath: YamlPath) -> Position:
-        """The value at `ypath`, or its nearest ancestor that has a position."""
-        for n in range(len(ypath), -1, -1):
-            found = self.values.get(ypath[:n])
-            if found:
-                return Position(self.path, found[0], found[1])
-        return Position(self.path)
-
-    def key_at(self, ypath: YamlPath) -> Position:
-        found = self.keys.get(ypath)
-        return Position(self.path, *found) if found else self.at(ypath)
-
-    def end_line(self, ypath: YamlPath) -> int:
-        found = self.values.get(ypath)
-        return found[2] if found else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,283 +145,3 @@ def load_yaml_file(path: Path) -> tuple[dict[str, Any] | None, Positions, list[D
         return None, Positions(shown), [problem.diagnostic]
     return data, positions, problems
 
-
-def compose(source: str, shown: str, *, first_line: int,
-            problems: list[Diagnostic]) -> tuple[dict[str, Any] | None, Positions]:
-    """Build plain values from YAML text; recoverable problems are appended to `problems`."""
-    builder = _Builder(Positions(shown), first_line - 1, problems)
-    if Loader is yaml.SafeLoader:
-        _refuse_deep_flow(source, builder)
-    shielded, builder.restore = _shield_breaks(source)
-    try:
-        for event in _events(shielded):
-            builder.feed(event)
-    except yaml.MarkedYAMLError as err:
-        raise LoadProblem(builder.syntax_problem(err, source)) from None
-    except yaml.reader.ReaderError as err:
-        raise LoadProblem(YAML_SYNTAX.at(
-            builder.pos(*_reader_position(source, err)),
-            f"character U+{err.character:04X} cannot appear in YAML; remove it")) from None
-    except (yaml.YAMLError, RecursionError, ValueError) as err:
-        raise LoadProblem(YAML_SYNTAX.at(Position(shown, first_line),
-                                         f"cannot parse: {err}")) from None
-    if builder.root is None:
-        return None, builder.positions
-    if not isinstance(builder.root, dict):
-        raise LoadProblem(NOT_A_MAPPING.at(
-            builder.positions.at(()), "expected a mapping of 'field: value' lines"))
-    return builder.root, builder.positions
-
-
-_YAML11_BREAKS = "\x85\u2028\u2029"
-
-
-def _shield_breaks(source: str) -> tuple[str, dict[str, str]]:
-    """Hide NEL, LS and PS from the parser, which (as YAML 1.1) would count them as line breaks:
-    an editor does not, and YAML 1.2 reads them as ordinary characters of the text."""
-    found = [c for c in _YAML11_BREAKS if c in source]
-    if not found:
-        return source, {}
-    spare = (chr(n) for n in range(0xE000, 0xF900) if chr(n) not in source)
-    restore = {next(spare): c for c in found}
-    for stand_in, original in restore.items():
-        source = source.replace(original, stand_in)
-    return source, restore
-
-
-def _reader_position(source: str, err: yaml.reader.ReaderError) -> tuple[int, int]:
-    """0-based line and column of a character the YAML reader refused (libyaml counts bytes)."""
-    index = err.position
-    if not (0 <= index < len(source) and ord(source[index]) == err.character):
-        index = len(source.encode("utf-8")[:index].decode("utf-8", "ignore"))
-    return source.count("\n", 0, index), index - (source.rfind("\n", 0, index) + 1)
-
-
-def _events(source: str) -> Iterator[yaml.Event]:
-    loader = Loader(source)
-    try:
-        while loader.check_event():
-            yield loader.get_event()
-    finally:
-        loader.dispose()
-
-
-def _refuse_deep_flow(source: str, builder: _Builder) -> None:
-    """The pure-Python parser is superlinear on deep unclosed brackets: refuse them first."""
-    depth = 0
-    for index, char in enumerate(source):
-        depth += (char in "[{") - (char in "]}")
-        if depth > MAX_DEPTH:
-            line = source.count("\n", 0, index)
-            col = index - source.rfind("\n", 0, index)
-            raise LoadProblem(TOO_DEEP.at(builder.pos(line, col - 1),
-                                          f"nested more than {MAX_DEPTH} levels deep"))
-
-
-def _syntax_message(err: yaml.MarkedYAMLError, source: str) -> str:
-    parts = [p for p in (err.context, err.problem) if p]
-    text = "; ".join(parts) or "invalid YAML"
-    mark = err.problem_mark
-    lines = source.split("\n")
-    at_tab = mark is not None and mark.line < len(lines) and \
-        lines[mark.line][mark.column:mark.column + 1] == "\t"
-    if at_tab or (err.problem and "tab" in err.problem):
-        text += " (indent with spaces, not tabs)"
-    return text
-
-
-_UNCLOSED_SCALAR = ("while scanning a quoted", "while scanning a block scalar")
-_UNCLOSED_FLOW = ("while parsing a flow sequence", "while parsing a flow mapping")
-
-
-class _Builder:
-    """Turns parser events into dicts, lists and scalars, recording positions as it goes."""
-
-    def __init__(self, positions: Positions, line_offset: int,
-                 problems: list[Diagnostic]) -> None:
-        self.positions = positions
-        self.line_offset = line_offset
-        self.problems = problems
-        self.stack: list[_Frame] = []
-        self.anchors: dict[str, tuple[Any, int]] = {}
-        self.nodes = 0
-        self.root: Any = None
-        self.restore: dict[str, str] = {}
-
-    def pos(self, line0: int, col0: int) -> Position:
-        return Position(self.positions.path, line0 + 1 + self.line_offset, col0 + 1)
-
-    def syntax_problem(self, err: yaml.MarkedYAMLError, source: str) -> Diagnostic:
-        """At what was left unclosed when the parser can tell, else where it stopped: a quote
-        or block scalar it was scanning, the innermost bracket still open when the text ran
-        out, or the bracket of the list or mapping it was parsing."""
-        mark = err.problem_mark
-        context = err.context or ""
-        opened = [f.start for f in self.stack if getattr(f.start, "flow_style", False)]
-        if err.context_mark and context.startswith(_UNCLOSED_SCALAR):
-            mark = err.context_mark
-        elif opened and mark is not None and not _rest_of(source, mark.line, mark.column).strip():
-            where = self._start(opened[-1])
-            line = source.split("\n")[where.line - 1 - self.line_offset]
-            bracket = line[where.col - 1:where.col]
-            closing = {"[": "]", "{": "}"}.get(bracket, "")
-            return YAML_SYNTAX.at(where, f"this '{bracket}' is never closed; "
-                                         f"close it with '{closing}'")
-        elif err.context_mark and context.startswith(_UNCLOSED_FLOW):
-            mark = err.context_mark
-        where = Position(self.positions.path, 1 + self.line_offset) if mark is None \
-            else self.pos(mark.line, mark.column)
-        return YAML_SYNTAX.at(where, _syntax_message(err, source))
-
-    def feed(self, event: yaml.Event) -> None:
-        if isinstance(event, yaml.ScalarEvent):
-            for stand_in, original in self.restore.items():
-                event.value = event.value.replace(stand_in, original)
-            self._check_tag(event, allowed=(None, "!", _STR_TAG))
-            self._count(1, event)
-            value = resolve_scalar(event)
-            self._add(value, event, event.value, 1)
-        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            self._check_tag(event, allowed=(None, "!"))
-            if len(self.stack) >= MAX_DEPTH:
-                raise LoadProblem(TOO_DEEP.at(self._start(event),
-                                              f"nested more than {MAX_DEPTH} levels deep"))
-            self._count(1, event)
-            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-            frame = _Frame(container, event, self.nodes)
-            frame.path = self._child_path(event)
-            self.stack.append(frame)
-        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            frame = self.stack.pop()
-            self._add(frame.container, frame.start, None, self.nodes - frame.nodes_before + 1)
-        elif isinstance(event, yaml.AliasEvent):
-            self._alias(event)
-
-    def _child_path(self, event: yaml.Event) -> YamlPath:
-        if not self.stack:
-            return ()
-        parent = self.stack[-1]
-        if isinstance(parent.container, list):
-            return parent.path + (len(parent.container),)
-        if parent.key is None:
-            raise LoadProblem(YAML_SYNTAX.at(self._start(event),
-                                             "a mapping key must be plain text"))
-        if parent.duplicate:
-            return parent.path + (_DISCARDED,)
-        return parent.path + (parent.key,)
-
-    def _alias(self, event: yaml.AliasEvent) -> None:
-        if event.anchor not in self.anchors:
-            raise LoadProblem(YAML_SYNTAX.at(self._start(event),
-                                             f"alias *{event.anchor} names no anchor"))
-        value, size = self.anchors[event.anchor]
-        self._count(size, event)
-        self._add(value, event, None, size, anchor=False)
-
-    def _count(self, size: int, event: yaml.Event) -> None:
-        self.nodes += size
-        if self.nodes > MAX_NODES:
-            raise LoadProblem(ALIAS_LIMIT.at(
-                self._start(event),
-                f"the document expands to more than {MAX_NODES} values; "
-                "write values out instead of repeating aliases"))
-
-    def _check_tag(self, event: Any, allowed: tuple[str | None, ...]) -> None:
-        if event.tag not in allowed:
-            self.problems.append(YAML_TAG.at(
-                self._start(event), f"remove the YAML tag {_tag_as_written(event.tag)}: "
-                "only plain values are read"))
-
-    def _start(self, event: yaml.Event) -> Position:
-        mark: Any = event.start_mark
-        return self.pos(mark.line, mark.column)
-
-    def _add(self, value: Any, event: yaml.Event, raw: str | None, size: int,
-             anchor: bool = True) -> None:
-        anchor_name = getattr(event, "anchor", None)
-        if anchor and anchor_name:
-            self.anchors[anchor_name] = (value, size)
-        start = self._start(event)
-        if not self.stack:
-            self.root = value
-            self.positions.values[()] = (start.line, start.col, start.line)
-            return
-        frame = self.stack[-1]
-        if isinstance(frame.container, list):
-            self._place(frame.path + (len(frame.container),), value, event, raw)
-            frame.container.append(value)
-        elif frame.key is None:
-            self._take_key(frame, value, raw, start)
-        else:
-            key, frame.key = frame.key, None
-            if key not in frame.container:
-                self._place(frame.path + (key,), value, event, raw)
-                frame.container[key] = value
-
-    def _take_key(self, frame: _Frame, value: Any, raw: str | None, start: Position) -> None:
-        if raw is None:
-            raise LoadProblem(YAML_SYNTAX.at(start, "a mapping key must be plain text"))
-        if raw in frame.container:
-            first = self.positions.keys[frame.path + (raw,)]
-            self.problems.append(DUPLICATE_KEY.at(
-                start, f"duplicate key '{raw}' (first at line {first[0]}); keep one of them",
-                related=(Position(self.positions.path, *first),)))
-        else:
-            self.positions.keys[frame.path + (raw,)] = (start.line, start.col)
-        frame.duplicate = raw in frame.container
-        frame.key = raw
-
-    def _place(self, ypath: YamlPath, value: Any, event: yaml.Event, raw: str | None) -> None:
-        start = self._start(event)
-        end_mark: Any = event.end_mark
-        end_line = end_mark.line + 1 + self.line_offset
-        self.positions.values[ypath] = (start.line, start.col, end_line)
-        if raw is not None and not isinstance(value, str):
-            self.positions.raw[ypath] = raw
-
-
-def _rest_of(source: str, line: int, column: int) -> str:
-    lines = source.split("\n")
-    return "\n".join(lines[line:])[column:] if line < len(lines) else ""
-
-
-def _tag_as_written(tag: str) -> str:
-    """`tag:yaml.org,2002:python/object` as the writer wrote it: `!!python/object`."""
-    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
-
-
-_DISCARDED = "\x00discarded"
-"""Stands for a duplicated key in the paths of its value, which is dropped: the positions
-recorded under it must not overwrite those of the value that is kept."""
-
-
-class _Frame:
-    __slots__ = ("container", "start", "nodes_before", "key", "path", "duplicate")
-
-    def __init__(self, container: Any, start: yaml.Event, nodes_before: int) -> None:
-        self.container = container
-        self.start = start
-        self.nodes_before = nodes_before
-        self.key: str | None = None
-        self.path: YamlPath = ()
-        self.duplicate = False
-
-
-def resolve_scalar(event: yaml.ScalarEvent) -> Any:
-    """YAML 1.2 core schema for plain scalars; quoted, block and `!!str` scalars are text."""
-    text: str = event.value
-    if event.style or event.tag in (_STR_TAG, "!") or not event.implicit[0]:
-        return text
-    if text in ("", "~", "null", "Null", "NULL"):
-        return None
-    if text in ("true", "True", "TRUE"):
-        return True
-    if text in ("false", "False", "FALSE"):
-        return False
-    if _INT_RE.fullmatch(text):
-        return int(text, 0) if text[:2] in ("0o", "0x") else int(text)
-    if _FLOAT_RE.fullmatch(text):
-        return float(text)
-    if text.lower() in (".inf", "+.inf", "-.inf", ".nan"):
-        return float(text.replace(".", "", 1))
-    return text

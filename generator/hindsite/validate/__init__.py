@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+from hindsite.compose import Positions
 from hindsite.config import Settings
 from hindsite.diagnostics import Diagnostic, Severity
-from hindsite.load import Document, Positions
+from hindsite.load import Document
 from hindsite.model import Catalog, Postmortem
 from hindsite.validate.body import missing_sections, read_body
 from hindsite.validate.catalog import catalog_diagnostics

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from hindsite.compose import Positions
 from hindsite.diagnostics import Diagnostic, Position, Severity, rule
-from hindsite.load import Positions
 from hindsite.model import Catalog
 from hindsite.validate.fields import UNKNOWN_KEY, unknown_key_message
 

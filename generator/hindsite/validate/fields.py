@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from hindsite.compose import Positions
 from hindsite.diagnostics import Diagnostic, Position, Severity, rule
-from hindsite.load import Positions
 from hindsite.model import Catalog, Postmortem
 
 STAGE = "fields"

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
+from hindsite.compose import Positions, YamlPath
 from hindsite.diagnostics import Diagnostic, Position, Rule, Severity, rule
-from hindsite.load import Positions, YamlPath
 
 STAGE = "lint"
 BLAME = rule("HS601", "blame-language", Severity.WARNING,

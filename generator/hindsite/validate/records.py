@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from hindsite.compose import Positions, YamlPath
 from hindsite.diagnostics import Position
-from hindsite.load import Positions, YamlPath
 from hindsite.model import (
     ActionItem,
     Catalog,

@@ -20,8 +20,8 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
+from hindsite.compose import Positions, YamlPath
 from hindsite.diagnostics import Diagnostic, Position, Severity, rule
-from hindsite.load import Positions, YamlPath
 
 STAGE = "schema"
 MISSING_FIELD = rule("HS201", "missing-field", Severity.ERROR,
