@@ -15,7 +15,7 @@ import yaml
 
 from hindsite.config import Settings
 from hindsite.diagnostics import Position, all_rules
-from hindsite.link import KnowledgeBase, Suggestion, link
+from hindsite.link import KnowledgeBase, Suggestion, came_back, link
 from hindsite.model import (
     ActionItem,
     Catalog,
@@ -48,7 +48,6 @@ from hindsite.render.charts import Column, nice_step, stacked_columns
 from hindsite.render.figures import format_duration, format_moment
 from hindsite.render.kit import communication_kit
 from hindsite.render.narrative import clean, render_markdown
-from hindsite.render.site import came_back
 from hindsite.similar import spelled
 
 TESTS = Path(__file__).resolve().parent

@@ -10,11 +10,10 @@ calendar date of B.started in B.started's own offset.
 from __future__ import annotations
 
 import bisect
-import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from hindsite.model import ActionItem, Catalog, Postmortem
 
@@ -73,6 +72,19 @@ class FixOutcome:
     recurred_in: tuple[str, ...] = ()
 
 
+class Returns(NamedTuple):
+    """Where a fix's cause came back after it was completed: the first few incidents (up to
+    RETURNS_NAMED), and how many in all."""
+
+    first: tuple[str, ...]
+    total: int
+
+
+RETURNS_NAMED = 3
+OFFSET_SLACK = timedelta(hours=24)
+"""More than any UTC offset: how far a calendar date in some offset can be from UTC's."""
+
+
 @dataclass(frozen=True, slots=True)
 class Suggestion:
     """An earlier cause that reads like this one although it was filed under another key."""
@@ -93,6 +105,7 @@ class KnowledgeBase:
     occurrences: dict[str, tuple[Postmortem, ...]]
     recurrences: dict[tuple[str, str], Recurrence]
     outcomes: dict[str, FixOutcome]
+    returns: dict[tuple[str, str], Returns]
     suggestions: dict[tuple[str, str], tuple[Suggestion, ...]] = field(default_factory=dict)
 
     def recurrence(self, incident: str, cause: str) -> Recurrence:
@@ -112,11 +125,10 @@ def link(postmortems: list[Postmortem], catalog: Catalog) -> KnowledgeBase:
     recurrences: dict[tuple[str, str], Recurrence] = {}
     for key, chain in occurrences.items():
         recurrences.update(((r.incident, key), r) for r in recurrences_of(key, chain))
-    timing = {key: ([pm.started for pm in chain], latest_days(chain))
-              for key, chain in occurrences.items()}
-    outcomes = {item.ref: fix_outcome(item, occurrences, pm, timing)
+    returns = returns_by_cause(by_id, occurrences)
+    outcomes = {item.ref: fix_outcome(item, returns)
                 for pm in by_id.values() for item in pm.action_items}
-    return KnowledgeBase(catalog, ordered, by_id, occurrences, recurrences, outcomes)
+    return KnowledgeBase(catalog, ordered, by_id, occurrences, recurrences, outcomes, returns)
 
 
 def occurrences_by_cause(ordered: tuple[Postmortem, ...]) -> dict[str, tuple[Postmortem, ...]]:
@@ -160,42 +172,50 @@ def _completion_dates(pms: tuple[Postmortem, ...], key: str) -> list[date]:
             if item.status == "done" and item.completed is not None]
 
 
-def fix_outcome(item: ActionItem, occurrences: dict[str, tuple[Postmortem, ...]],
-                owner: Postmortem, timing: dict[str, ChainTiming]) -> FixOutcome:
-    """pending until done; then failed if an addressed cause came back after completion."""
+def returns_by_cause(by_id: dict[str, Postmortem],
+                     occurrences: dict[str, tuple[Postmortem, ...]]
+                     ) -> dict[tuple[str, str], Returns]:
+    """For each completed fix and each cause it addresses, the incidents of that cause that
+    started after the fix's incident, on or after the day it was completed."""
+    starts = {key: [pm.started for pm in chain] for key, chain in occurrences.items()}
+    found = {}
+    for owner in by_id.values():
+        for item in owner.action_items:
+            if item.status != "done" or item.completed is None:
+                continue
+            for key in item.addresses:
+                found[(item.ref, key)] = came_back(item.completed, owner,
+                                                   occurrences.get(key, ()), starts.get(key, []))
+    return found
+
+
+def came_back(completed: date, owner: Postmortem, chain: tuple[Postmortem, ...],
+              starts: list[datetime]) -> Returns:
+    """The first incidents of a chain (sorted by start) that started after `owner`, on or
+    after the day a fix was completed in their own offset, and how many there are in all.
+
+    Only the starts within a day of that midnight can go either way and are checked one by
+    one; the rest are found by bisection, so a long history costs no more than a short one."""
+    midnight = datetime.combine(completed, time(), tzinfo=UTC)
+    after = bisect.bisect_right(starts, owner.started)
+    low = max(after, bisect.bisect_left(starts, midnight - OFFSET_SLACK))
+    high = max(low, bisect.bisect_left(starts, midnight + OFFSET_SLACK))
+    near = [pm.id for pm in chain[low:high] if completed <= pm.started.date()]
+    sure = chain[high:high + max(RETURNS_NAMED - len(near), 0)]
+    return Returns(tuple(near[:RETURNS_NAMED]) + tuple(pm.id for pm in sure),
+                   len(near) + len(chain) - high)
+
+
+def fix_outcome(item: ActionItem, returns: dict[tuple[str, str], Returns]) -> FixOutcome:
+    """pending until done; then failed if an addressed cause came back after completion,
+    naming the first incident of the first such cause."""
     if item.status != "done" or item.completed is None:
         return FixOutcome(item, "pending")
     for key in item.addresses:
-        chain, (starts, last_days) = occurrences.get(key, ()), timing.get(key, ([], []))
-        after = bisect.bisect_right(starts, owner.started)
-        if after < len(chain) and last_days[after] >= item.completed:
-            return FixOutcome(item, "failed", (first_on_or_after(chain, starts, after,
-                                                                 item.completed),))
+        back = returns[(item.ref, key)]
+        if back.total:
+            return FixOutcome(item, "failed", back.first[:1])
     return FixOutcome(item, "held")
-
-
-ChainTiming = tuple[list[datetime], list[date]]
-"""A cause chain's start times, and for each position the latest local start date after it."""
-_EARLIEST_OFFSET = timedelta(hours=14)
-
-
-def first_on_or_after(chain: tuple[Postmortem, ...], starts: list[datetime], after: int,
-                      day: date) -> str:
-    """The first incident from `after` on whose local start date is `day` or later: found by
-    binary search on start times, less the widest UTC offset, then a short walk."""
-    earliest = datetime.combine(day, time.min, tzinfo=UTC) - _EARLIEST_OFFSET
-    index = bisect.bisect_left(starts, earliest, lo=after)
-    return next(pm.id for pm in itertools.islice(chain, index, None) if day <= pm.started.date())
-
-
-def latest_days(chain: tuple[Postmortem, ...]) -> list[date]:
-    """For each position, the latest local start date from there to the end of the chain."""
-    days: list[date] = [date.min] * len(chain)
-    latest = date.min
-    for n in range(len(chain) - 1, -1, -1):
-        latest = max(latest, chain[n].started.date())
-        days[n] = latest
-    return days
 
 
 def earlier_fix_summary(recurrence: Recurrence) -> str:

@@ -7,33 +7,23 @@ its own share: the site's cost stays linear in the size of the knowledge base.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from html import escape
-from typing import NamedTuple, TypeVar
+from typing import TypeVar
 
 import yaml
 
 from hindsite.config import Settings
-from hindsite.link import KnowledgeBase
+from hindsite.link import RETURNS_NAMED, KnowledgeBase, Returns
 from hindsite.model import ActionItem, Postmortem
 from hindsite.render.figures import is_open
 from hindsite.render.links import DETAILS, SECTIONS, detail_uri, listing_uri
 
 T = TypeVar("T")
-SHOWN = 3
+SHOWN = RETURNS_NAMED
 """Incidents named where a fix's cause came back; the rest are counted."""
-OFFSET_SLACK = timedelta(hours=24)
-"""More than any UTC offset: how far a calendar date in some offset can be from UTC's."""
-
-
-class Returns(NamedTuple):
-    """Where a fix's cause came back: the first few incidents, and how many in all."""
-
-    first: tuple[str, ...]
-    total: int
 PLACEHOLDER = "This page is built from the postmortems when the site is built."
 LISTING_TITLES = {"incidents": "Incidents", "causes": "Causes", "services": "Services",
                   "teams": "Teams", "action-items": "Action items", "insights": "Insights",
@@ -98,38 +88,8 @@ def build_site(kb: KnowledgeBase, settings: Settings, as_of: date) -> Site:
     for entry in kb.catalog.services.values():
         owned[entry.team].append(entry.key)
     return Site(kb, settings, as_of, tuple(records), _frozen(by_service), _frozen(by_team),
-                _frozen(by_owner), _frozen(open_by_service), refs, returns_by_cause(kb),
+                _frozen(by_owner), _frozen(open_by_service), refs, kb.returns,
                 _frozen(owned))
-
-
-def returns_by_cause(kb: KnowledgeBase) -> dict[tuple[str, str], Returns]:
-    """For each completed fix and each cause it addresses, the incidents of that cause that
-    started after its completion: `link.fix_outcome`'s rule, cause by cause, computed once."""
-    found = {}
-    for key, chain in kb.occurrences.items():
-        starts = [pm.started for pm in chain]
-        for owner in chain:
-            for item in owner.action_items:
-                if key in item.addresses and item.status == "done" and item.completed:
-                    found[(item.ref, key)] = came_back(item.completed, owner, chain, starts)
-    return found
-
-
-def came_back(completed: date, owner: Postmortem, chain: tuple[Postmortem, ...],
-              starts: list[datetime]) -> Returns:
-    """The first incidents of a chain (sorted by start) that started after `owner`, on or
-    after the day a fix was completed in their own offset, and how many there are in all.
-
-    Only the starts within a day of that midnight can go either way and are checked one by
-    one; the rest are found by bisection, so a long history costs no more than a short one."""
-    midnight = datetime.combine(completed, time(), tzinfo=UTC)
-    after = bisect_right(starts, owner.started)
-    low = max(after, bisect_left(starts, midnight - OFFSET_SLACK))
-    high = max(low, bisect_left(starts, midnight + OFFSET_SLACK))
-    near = [pm.id for pm in chain[low:high] if completed <= pm.started.date()]
-    sure = chain[high:high + max(SHOWN - len(near), 0)]
-    return Returns(tuple(near[:SHOWN]) + tuple(pm.id for pm in sure),
-                   len(near) + len(chain) - high)
 
 
 def _frozen(groups: dict[str, list[T]]) -> dict[str, tuple[T, ...]]:

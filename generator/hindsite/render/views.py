@@ -7,11 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from hindsite.link import FixOutcome, Recurrence
+from hindsite.link import FixOutcome, Recurrence, Returns
 from hindsite.model import ActionItem, Postmortem
 from hindsite.render.figures import durations, format_duration, is_overdue
 from hindsite.render.links import Linker, safe_url
-from hindsite.render.site import SHOWN, Returns, Site
+from hindsite.render.site import SHOWN, Site
 
 
 @dataclass(frozen=True, slots=True)
