@@ -68,11 +68,20 @@ class TextFeatures:
     causes: dict[str, Counter[str]]
 
 
-def terms_of(text: str, weight: float = 1.0) -> Counter[str]:
-    """Word stems and their weighted counts. Words are cut to five letters, so that
+def words_of(text: str) -> list[str]:
+    """The words of a text, lower-cased, hyphens dropped; `terms_of` and `spelled` must agree."""
+    return WORD_RE.findall(text.lower().replace("-", ""))
+
+
+def term_of(word: str) -> str:
+    """The concept a word names (lexicon.py), else its first five letters, so that
     'expired', 'expiry' and 'expiration' meet at 'expir'."""
-    counts = Counter(FOLD.get(word) or word[:5] for word in
-                     WORD_RE.findall(text.lower().replace("-", ""))
+    return FOLD.get(word) or word[:5]
+
+
+def terms_of(text: str, weight: float = 1.0) -> Counter[str]:
+    """Terms and their weighted counts; short words, stopwords and numbers say nothing."""
+    counts = Counter(term_of(word) for word in words_of(text)
                      if len(word) > 2 and word not in STOPWORDS and not word.isdigit())
     if weight != 1.0:
         for term in counts:
@@ -103,8 +112,8 @@ def spelled(pm: Postmortem, stems: tuple[str, ...], catalog: Catalog | None = No
         texts += [f"{c.title} {c.description}" for key in pm.cause_keys
                   if (c := catalog.causes.get(key)) is not None]
     first: dict[str, str] = {}
-    for word in WORD_RE.findall(" ".join(texts).lower().replace("-", "")):
-        first.setdefault(FOLD.get(word) or word[:5], word)
+    for word in words_of(" ".join(texts)):
+        first.setdefault(term_of(word), word)
     return tuple(first.get(s, s) for s in stems)
 
 
