@@ -5,7 +5,6 @@ One parser serves both shells, so CI and the published site can never disagree a
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from hindsite.diagnostics import Severity, find_rule
+from hindsite.diagnostics import Severity, did_you_mean, find_rule
 
 DEFAULT_SECTIONS = ("Summary", "What happened", "Why it happened", "Lessons learned")
 DEFAULT_LEVELS = ("SEV1", "SEV2", "SEV3", "SEV4")
@@ -65,9 +64,7 @@ def parse_settings(options: Mapping[str, Any] | None, base: Path) -> Settings:
     options = dict(options or {})
     for name in options:
         if name not in OPTIONS:
-            hint = difflib.get_close_matches(name, OPTIONS, n=1)
-            suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
-            raise ConfigError(f"unknown hindsite option '{name}'{suggestion} "
+            raise ConfigError(f"unknown hindsite option '{name}'{did_you_mean(name, OPTIONS)} "
                               f"(options: {', '.join(OPTIONS)})")
     return Settings(
         base=base,

@@ -8,7 +8,9 @@ from this registry.
 
 from __future__ import annotations
 
+import difflib
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -92,6 +94,14 @@ def find_rule(code_or_name: str) -> Rule | None:
     if code_or_name in RULES:
         return RULES[code_or_name]
     return next((r for r in RULES.values() if r.name == code_or_name), None)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """'; did you mean 'x'?' for the closest choice (a difference of case first), else ''."""
+    options = [str(c) for c in choices]
+    found = [c for c in options if c.casefold() == word.casefold()] \
+        or difflib.get_close_matches(word, options, n=1)
+    return f"; did you mean '{found[0]}'?" if found else ""
 
 
 def has_errors(diagnostics: list[Diagnostic], strict: bool = False) -> bool:

@@ -6,14 +6,13 @@ yields diagnostics. Adding a rule touches this module and its fixture, nothing e
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from hindsite.compose import Positions
-from hindsite.diagnostics import Diagnostic, Position, Severity, rule
+from hindsite.diagnostics import Diagnostic, Position, Severity, did_you_mean, rule
 from hindsite.model import Catalog, Postmortem
 
 STAGE = "fields"
@@ -56,11 +55,6 @@ def field_rule(check: FieldRule) -> FieldRule:
 def check_fields(record: Record) -> Iterator[Diagnostic]:
     for check in FIELD_RULES:
         yield from check(record)
-
-
-def did_you_mean(word: str, choices: list[str]) -> str:
-    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"; did you mean '{found[0]}'?" if found else ""
 
 
 def unknown_key_message(kind: str, key: str, known: list[str], catalog_path: str) -> str:

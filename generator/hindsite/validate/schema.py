@@ -8,7 +8,6 @@ value is reinterpreted behind the writer's back.
 from __future__ import annotations
 
 import copy
-import difflib
 import json
 import re
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from hindsite.compose import Positions, YamlPath
-from hindsite.diagnostics import Diagnostic, Position, Severity, rule
+from hindsite.diagnostics import Diagnostic, Position, Severity, did_you_mean, rule
 
 STAGE = "schema"
 MISSING_FIELD = rule("HS201", "missing-field", Severity.ERROR,
@@ -157,8 +156,7 @@ def _unknown_fields(error: ValidationError, ypath: YamlPath, positions: Position
     allowed = list(_schema(error).get("properties", {}))
     for name in sorted(set(_instance(error)) - set(allowed), key=lambda n: positions.key_at(
             ypath + (n,))):
-        hint = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-        suggestion = f"; did you mean '{hint[0]}'?" if hint else f" (allowed: {', '.join(allowed)})"
+        suggestion = did_you_mean(name, allowed) or f" (allowed: {', '.join(allowed)})"
         yield UNKNOWN_FIELD.at(positions.key_at(ypath + (name,)), f"unknown field {_show(name)} "
                                f"in {_describe(ypath, root)}{suggestion}")
 
@@ -176,9 +174,7 @@ def _value_problem(error: ValidationError, ypath: YamlPath, where: str,
                                   f", got {shown}{_quote_hint(error)}")
     if kind in ("enum", "const"):
         allowed = _value(error) if kind == "enum" else [_value(error)]
-        hint = [str(a) for a in allowed if str(a).casefold() == str(_instance(error)).casefold()] \
-            or difflib.get_close_matches(str(_instance(error)), [str(a) for a in allowed], n=1)
-        suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+        suggestion = did_you_mean(str(_instance(error)), allowed)
         return INVALID_VALUE.at(pos, f"{where} is {shown}{suggestion} "
                                      f"(allowed: {', '.join(map(str, allowed))})")
     if kind in ("pattern", "format"):
