@@ -35,7 +35,7 @@ def main() -> None:
         os.chdir(here)
         postmortems = list(result.kb.by_id.values())
         start = time.perf_counter()
-        features = {pm.id: text_features(pm) for pm in postmortems}
+        features = {pm.id: text_features(pm, result.kb.catalog) for pm in postmortems}
         counting = time.perf_counter() - start
         link_times, suggest_times = [], []
         for _ in range(parsed.runs):

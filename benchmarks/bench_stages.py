@@ -67,7 +67,7 @@ def main() -> None:
         assert doc
         pm, _ = check_document(doc, catalog, settings)
         postmortems.append(pm)
-        features[pm.id] = timed("text features", lambda: text_features(pm))  # noqa: B023
+        features[pm.id] = timed("text features", lambda: text_features(pm, catalog))  # noqa: B023
     whole = time.perf_counter() - start
     kb = timed("link", lambda: link(postmortems, catalog))  # type: ignore[arg-type]
     timed("suggest", lambda: suggest(kb, features))

@@ -104,7 +104,7 @@ def worker_count() -> int:
 def check_and_count(path: Path, catalog: Catalog | None, settings: Settings) -> FileResult:
     """One file's check and, for a valid one, its word counts for suggestions."""
     pm, problems, claim = check_file(path, catalog, settings)
-    return pm, problems, claim, text_features(pm) if pm is not None else None
+    return pm, problems, claim, text_features(pm, catalog) if pm is not None else None
 
 
 def link_and_suggest(postmortems: list[Postmortem], catalog: Catalog,

@@ -10,10 +10,12 @@ common to distinguish anything are left out of the index.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import math
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -61,11 +63,11 @@ timeline is left out: it tells how the incident unfolded, not why."""
 
 @dataclass(frozen=True, slots=True)
 class TextFeatures:
-    """The words of one postmortem, counted once when the file is checked (cacheable with it):
-    the incident's context (title, impact, "Why it happened") and each cause's description."""
+    """Each cause's terms and their log-scaled counts, worked out once when the file is
+    checked (in the worker processes, and cacheable with the file and the catalog): only
+    the idf, which needs every file, is left for the suggestion stage."""
 
-    context: Counter[str]
-    causes: dict[str, Counter[str]]
+    causes: dict[str, dict[str, float]]
 
 
 def words_of(text: str) -> list[str]:
@@ -89,17 +91,33 @@ def terms_of(text: str, weight: float = 1.0) -> Counter[str]:
     return counts
 
 
-def text_features(pm: Postmortem) -> TextFeatures:
+def text_features(pm: Postmortem, catalog: Catalog | None) -> TextFeatures:
+    """What each cause is made of: its description and fixes, the catalog's words for its
+    key, its structure (services, category and kind as pseudo-terms), and the incident's
+    context (title, impact, "Why it happened"), which its causes share."""
     context = terms_of(pm.section("Why it happened"), FIELD_WEIGHTS["why"])
     context.update(terms_of(pm.title, FIELD_WEIGHTS["title"]))
     context.update(terms_of(pm.impact.summary, FIELD_WEIGHTS["impact"]))
     causes = {}
     for cause in pm.causes:
-        terms = terms_of(cause.description, FIELD_WEIGHTS["description"])
+        counts = Counter(context)
+        counts.update(terms_of(cause.description, FIELD_WEIGHTS["description"]))
         fixes = " ".join(a.title for a in pm.action_items if cause.key in a.addresses)
-        terms.update(terms_of(fixes, FIELD_WEIGHTS["fixes"]))
-        causes[cause.key] = terms
-    return TextFeatures(context, causes)
+        counts.update(terms_of(fixes, FIELD_WEIGHTS["fixes"]))
+        described = catalog.causes.get(cause.key) if catalog is not None else None
+        structure = [f"svc:{s}" for s in pm.services] + [f"kind:{cause.kind}"]
+        if described is not None:
+            counts.update(_catalog_terms(f"{described.title} {described.description}"))
+            structure.append(f"cat:{described.category}")
+        counts.update(dict.fromkeys(structure, FIELD_WEIGHTS["structure"]))
+        causes[cause.key] = {t: (1 + math.log(w)) if w >= 1 else w for t, w in counts.items()}
+    return TextFeatures(causes)
+
+
+@functools.lru_cache(maxsize=4096)
+def _catalog_terms(text: str) -> Counter[str]:
+    """The catalog's words for a key, counted once per process however many causes use it."""
+    return terms_of(text, FIELD_WEIGHTS["catalog"])
 
 
 def spelled(pm: Postmortem, stems: tuple[str, ...], catalog: Catalog | None = None
@@ -133,59 +151,39 @@ Occurrence = tuple[Postmortem, Cause]
 
 
 def _occurrences(kb: KnowledgeBase, features: dict[str, TextFeatures]
-                 ) -> tuple[list[Occurrence], list[Counter[str]], list[dict[str, float]]]:
-    """Each cause occurrence with its incident's context counts (one object shared by the
-    incident's causes) and its own: description and fixes, the catalog's words for its
-    key, and its structure."""
-    catalog_terms = {key: terms_of(f"{c.title} {c.description}", FIELD_WEIGHTS["catalog"])
-                     for key, c in kb.catalog.causes.items()}
-    structure = FIELD_WEIGHTS["structure"]
-    keys, contexts, owns = [], [], []
+                 ) -> tuple[list[Occurrence], list[dict[str, float]]]:
+    """Each cause occurrence, in start order, with its scaled term counts: one per incident
+    and key, even where a key is listed twice (an error reported elsewhere)."""
+    keys, counts = [], []
     for pm in kb.postmortems:
         if kb.by_id.get(pm.id) is not pm:
             continue
-        found = features.get(pm.id) or text_features(pm)
+        found = features.get(pm.id) or text_features(pm, kb.catalog)
+        listed: set[str] = set()
         for cause in pm.causes:
-            own: dict[str, float] = dict(found.causes.get(cause.key, {}))
-            for term, weight in catalog_terms.get(cause.key, {}).items():
-                own[term] = own.get(term, 0.0) + weight
-            catalog_cause = kb.catalog.causes.get(cause.key)
-            extra = [f"svc:{s}" for s in pm.services] + [f"kind:{cause.kind}"]
-            if catalog_cause:
-                extra.append(f"cat:{catalog_cause.category}")
-            for term in extra:
-                own[term] = own.get(term, 0.0) + structure
+            if cause.key in listed:
+                continue
+            listed.add(cause.key)
             keys.append((pm, cause))
-            contexts.append(found.context)
-            owns.append(own)
-    return keys, contexts, owns
+            counts.append(found.causes.get(cause.key, {}))
+    return keys, counts
 
 
-def _tfidf(contexts: list[Counter[str]], owns: list[dict[str, float]]) -> list[dict[str, float]]:
-    """Unit vectors of log-scaled, idf-weighted terms, each cut to its VECTOR_TERMS heaviest
-    and ordered heaviest first. An incident's context is weighed once for all its causes:
-    only the terms a cause adds to it are weighed again."""
+def _tfidf(counts: list[dict[str, float]]) -> list[dict[str, float]]:
+    """Unit vectors of idf-weighted counts, each cut to its VECTOR_TERMS heaviest and ordered
+    heaviest first. Terms are interned: the vectors are compared key by key many times."""
     df: Counter[str] = Counter()
-    for context, own in zip(contexts, owns, strict=True):
-        df.update(context.keys())
-        df.update(t for t in own if t not in context)
-    n = len(owns) + 1
+    for terms in counts:
+        df.update(terms.keys())
+    n = len(counts) + 1
     idf = {t: math.log(n / (f + 0.5)) for t, f in df.items()}
-    log = math.log
-    weighed: dict[int, dict[str, float]] = {}
+    intern = sys.intern
     vectors = []
-    for context, own in zip(contexts, owns, strict=True):
-        base = weighed.get(id(context))
-        if base is None:
-            base = weighed[id(context)] = {t: ((1 + log(w)) if w >= 1 else w) * idf[t]
-                                           for t, w in context.items()}
-        weights = dict(base)
-        for t, w in own.items():
-            w += context.get(t, 0.0)
-            weights[t] = ((1 + log(w)) if w >= 1 else w) * idf[t]
+    for terms in counts:
+        weights = {t: w * idf[t] for t, w in terms.items()}
         kept = sorted(weights.items(), key=itemgetter(1), reverse=True)[:VECTOR_TERMS]
         norm = math.hypot(*map(itemgetter(1), kept)) or 1.0
-        vectors.append({t: w / norm for t, w in kept})
+        vectors.append({intern(t): w / norm for t, w in kept})
     return vectors
 
 
@@ -196,89 +194,104 @@ def suggest(kb: KnowledgeBase, features: dict[str, TextFeatures] | None = None,
     Occurrences are taken in order of start time; each is scored against the occurrences
     already indexed (all earlier), then indexed itself, so the cost grows with the number
     of occurrences times small constants, not with its square."""
-    keys, contexts, owns = _occurrences(kb, features or {})
-    index = _Index(keys, _tfidf(contexts, owns), defaultdict(list), [c.key for _pm, c in keys],
-                   [pm.cause_keys for pm, _c in keys])
-    results: dict[tuple[str, str], tuple[Suggestion, ...]] = {}
+    keys, counts = _occurrences(kb, features or {})
+    index = _Index(keys, _tfidf(counts), defaultdict(list), [c.key for _pm, c in keys],
+                   _keys_of(keys))
+    found: dict[int, list[Scored]] = {}
     start = 0
     while start < len(keys):
         end = start
         while end < len(keys) and keys[end][0].started == keys[start][0].started:
             end += 1
         for doc in range(start, end):
-            ranked = _rank(index, doc, limit)
-            if ranked:
-                results[(keys[doc][0].id, keys[doc][1].key)] = ranked
-                _keep_best_per_incident(results, keys[doc][0])
+            if ranked := _rank(index, doc, limit):
+                found[doc] = ranked
         for doc in range(start, end):
             _add(index, doc)
         start = end
-    return results
+    return {(keys[doc][0].id, keys[doc][1].key): tuple(_suggestion(index, doc, *s) for s in kept)
+            for doc, kept in _best_per_incident(keys, found).items()}
 
 
-def _keep_best_per_incident(results: dict[tuple[str, str], tuple[Suggestion, ...]],
-                            pm: Postmortem) -> None:
+Scored = tuple[float, int]
+"""A score and the earlier occurrence it was scored against."""
+
+
+def _keys_of(keys: list[Occurrence]) -> list[frozenset[str]]:
+    """Each occurrence's incident's cause keys, one set per incident."""
+    per_incident: dict[str, frozenset[str]] = {}
+    return [per_incident.get(pm.id) or per_incident.setdefault(pm.id, pm.cause_keys)
+            for pm, _cause in keys]
+
+
+def _best_per_incident(keys: list[Occurrence], found: dict[int, list[Scored]]
+                       ) -> dict[int, list[Scored]]:
     """An earlier cause can be the same as only one of an incident's causes: where several
     of them read like it (they share the incident's context), only the closest keeps it."""
-    best: dict[tuple[str, str], Suggestion] = {}
-    for cause in pm.causes:
-        for s in results.get((pm.id, cause.key), ()):
-            target = (s.earlier_incident, s.earlier_cause)
-            if target not in best or s.score > best[target].score:
-                best[target] = s
-    for cause in pm.causes:
-        ranked = results.get((pm.id, cause.key))
-        if ranked is None:
-            continue
-        kept = tuple(s for s in ranked
-                     if best[(s.earlier_incident, s.earlier_cause)] is s)
-        if kept:
-            results[(pm.id, cause.key)] = kept
-        else:
-            del results[(pm.id, cause.key)]
+    best: dict[tuple[str, int], tuple[float, int]] = {}
+    for doc, ranked in found.items():
+        incident = keys[doc][0].id
+        for score, other in ranked:
+            held = best.get((incident, other))
+            if held is None or score > held[0]:
+                best[(incident, other)] = (score, doc)
+    kept = {doc: [(score, other) for score, other in ranked
+                  if best[(keys[doc][0].id, other)][1] == doc]
+            for doc, ranked in found.items()}
+    return {doc: ranked for doc, ranked in kept.items() if ranked}
+
+
+def _suggestion(index: _Index, doc: int, score: float, other: int) -> Suggestion:
+    (pm, cause), (earlier, earlier_cause) = index.keys[doc], index.keys[other]
+    return Suggestion(pm.id, cause.key, earlier.id, earlier_cause.key, round(score, 3),
+                      _shared_terms(index.vectors[doc], index.vectors[other]))
 
 
 def _add(index: _Index, doc: int) -> None:
+    heaps, push, replace = index.heaps, heapq.heappush, heapq.heapreplace
     for term, weight in index.vectors[doc].items():
-        heap = index.heaps[term]
+        heap = heaps[term]
         if len(heap) < POSTINGS_KEPT:
-            heapq.heappush(heap, (weight, doc))
+            push(heap, (weight, doc))
         elif weight > heap[0][0]:
-            heapq.heapreplace(heap, (weight, doc))
+            replace(heap, (weight, doc))
 
 
-def _rank(index: _Index, doc: int, limit: int) -> tuple[Suggestion, ...]:
-    """Candidates come through the query's heaviest terms; the best few are then scored
-    exactly (cosine of the pruned vectors) and filtered."""
-    pm, cause = index.keys[doc]
-    own_keys = pm.cause_keys
+def _rank(index: _Index, doc: int, limit: int) -> list[Scored]:
+    """Candidates come through the query's heaviest terms; the best few under other keys
+    are then scored exactly (cosine of the pruned vectors) and filtered."""
+    cause = index.keys[doc][1]
     query = index.vectors[doc]
     partial: dict[int, float] = {}
-    heaps, cause_of, key = index.heaps, index.cause_of, cause.key
+    get, heaps = partial.get, index.heaps
     for term, weight in itertools.islice(query.items(), QUERY_TERMS):
         for other_weight, other in heaps.get(term, ()):
-            if cause_of[other] != key:  # the same key is a recurrence, not a suggestion
-                partial[other] = partial.get(other, 0.0) + weight * other_weight
+            partial[other] = get(other, 0.0) + weight * other_weight
     silenced = {ident for ident, _pos in cause.not_same_as}
+    own_keys, keys_of, cause_of = index.keys_of[doc], index.keys_of, index.cause_of
     scored = []
-    for other, _partial in sorted(partial.items(), key=itemgetter(1), reverse=True)[:CANDIDATES]:
-        earlier, earlier_cause = index.keys[other]
-        if earlier_cause.key in own_keys or key in index.keys_of[other] \
-                or earlier.id in silenced:
+    for other in _candidates(index, partial, cause.key):
+        if cause_of[other] in own_keys or cause.key in keys_of[other] \
+                or index.keys[other][0].id in silenced:
             continue
-        vector = index.vectors[other]
-        common = sorted(query.keys() & vector.keys())
-        score = sum(map(mul, map(query.__getitem__, common), map(vector.__getitem__, common)))
+        score = sum(map(mul, query.values(), map(index.vectors[other].get, query,
+                                                 itertools.repeat(0.0))))
         if score >= SUGGEST_THRESHOLD:
             scored.append((score, other))
-    best: dict[tuple[str, str], Suggestion] = {}
-    for score, other in sorted(scored, key=lambda item: (-item[0], item[1])):
-        earlier, earlier_cause = index.keys[other]
-        if len(best) < limit:
-            best.setdefault((earlier.id, earlier_cause.key), Suggestion(
-                pm.id, cause.key, earlier.id, earlier_cause.key, round(score, 3),
-                _shared_terms(query, index.vectors[other])))
-    return tuple(best.values())
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return scored[:limit]
+
+
+def _candidates(index: _Index, partial: dict[int, float], key: str) -> list[int]:
+    """The CANDIDATES best partial scores among earlier causes filed under other keys (the
+    same key is a recurrence, not a suggestion)."""
+    cause_of, chosen = index.cause_of, []
+    for other, _partial in sorted(partial.items(), key=itemgetter(1), reverse=True):
+        if cause_of[other] != key:
+            chosen.append(other)
+            if len(chosen) == CANDIDATES:
+                break
+    return chosen
 
 
 def _shared_terms(a: dict[str, float], b: dict[str, float], most: int = 5) -> tuple[str, ...]:
