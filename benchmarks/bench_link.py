@@ -1,8 +1,9 @@
 """Cost of the link stage with suggestions on synthetic knowledge bases.
 
-The per-file work (reading, validating, counting each file's words) is done once; then
-linking and 'possibly the same cause' suggestions are timed as the check runs them
-(`pipeline.link_and_suggest`), medians of runs.
+The per-file work (reading, validating, counting each file's words) is done once, by the
+check's own worker processes; then linking and 'possibly the same cause' suggestions are
+timed on what they returned, as the check runs them (`pipeline.link_and_suggest`),
+medians of runs.
 
     python benchmarks/bench_link.py              # N = 1,000 and 10,000
 """
@@ -19,7 +20,8 @@ from bench_check import knowledge_base
 
 from hindsite.config import Settings
 from hindsite.link import link
-from hindsite.pipeline import link_and_suggest, run_check
+from hindsite.load import discover
+from hindsite.pipeline import checked_files, link_and_suggest, read_catalog
 from hindsite.similar import text_features
 
 
@@ -31,31 +33,37 @@ def main() -> None:
     here = os.getcwd()
     for count in parsed.sizes:
         os.chdir(knowledge_base(count))
-        result = run_check(Settings())
+        settings = Settings()
+        catalog, _problems = read_catalog(settings.catalog)
+        assert catalog is not None
+        paths, _found = discover(settings.folder)
+        checked = [(pm, counted) for pm, _problems, _claim, counted
+                   in checked_files(paths, catalog, settings) if pm and counted]
         os.chdir(here)
-        postmortems = list(result.kb.by_id.values())
+        postmortems = [pm for pm, _counted in checked]
+        features = {pm.id: counted for pm, counted in checked}
         start = time.perf_counter()
-        features = {pm.id: text_features(pm, result.kb.catalog) for pm in postmortems}
+        for pm in postmortems:
+            text_features(pm, catalog)
         counting = time.perf_counter() - start
-        link_times, suggest_times = [], []
+        link_times, whole_times = [], []
         for _ in range(parsed.runs):
-            gc.freeze()
+            gc.disable()  # as link_and_suggest runs it
             start = time.perf_counter()
-            link(postmortems, result.kb.catalog)
+            link(postmortems, catalog)
             link_times.append(time.perf_counter() - start)
-            gc.unfreeze()
+            gc.enable()
             start = time.perf_counter()
-            kb = link_and_suggest(postmortems, result.kb.catalog, features, 3)
-            both = time.perf_counter() - start
-            suggest_times.append(both - link_times[-1])
-            found = kb.suggestions
-        linked, suggested = statistics.median(link_times), statistics.median(suggest_times)
+            kb = link_and_suggest(postmortems, catalog, features, 3)
+            whole_times.append(time.perf_counter() - start)
+        linked, whole = statistics.median(link_times), statistics.median(whole_times)
         causes = sum(len(pm.causes) for pm in postmortems)
-        print(f"N={count:>6,} ({causes:,} causes): link {linked:.2f} s, suggestions "
-              f"{suggested:.2f} s, together {linked + suggested:.2f} s "
-              f"({(linked + suggested) / count * 1e3:.3f} ms per postmortem; "
-              f"{len(found):,} causes with a suggestion); word counting, done per file "
-              f"during the check: {counting:.2f} s")
+        print(f"N={count:>6,} ({causes:,} causes): link and suggestions {whole:.2f} s "
+              f"(median of {parsed.runs}; fastest {min(whole_times):.2f} s, slowest "
+              f"{max(whole_times):.2f} s), of which link alone {linked:.2f} s; "
+              f"{whole / count * 1e3:.3f} ms per postmortem; {len(kb.suggestions):,} causes "
+              f"with a suggestion. Word counting, done per file during the check: "
+              f"{counting:.2f} s")
 
 
 if __name__ == "__main__":

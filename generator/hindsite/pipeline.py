@@ -109,13 +109,17 @@ def check_and_count(path: Path, catalog: Catalog | None, settings: Settings) -> 
 
 def link_and_suggest(postmortems: list[Postmortem], catalog: Catalog,
                      features: dict[str, TextFeatures], limit: int) -> KnowledgeBase:
-    """The link stage with suggestions, the records frozen out of the collector's walks."""
-    gc.freeze()
+    """The link stage with suggestions. It allocates about a million small containers and
+    no reference cycles, so the cycle collector is paused meanwhile rather than walking
+    them again and again (a tenth of the stage's time at 10,000 postmortems)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
         kb = link(postmortems, catalog)
         kb.suggestions.update(suggest(kb, features, limit=max(limit, 1)))
     finally:
-        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
     return kb
 
 

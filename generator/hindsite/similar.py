@@ -19,7 +19,8 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from operator import itemgetter, mul
+from itertools import repeat
+from operator import mul, neg, truediv
 
 from hindsite.diagnostics import Diagnostic, Severity, rule
 from hindsite.lexicon import FOLD
@@ -110,7 +111,8 @@ def text_features(pm: Postmortem, catalog: Catalog | None) -> TextFeatures:
             counts.update(_catalog_terms(f"{described.title} {described.description}"))
             structure.append(f"cat:{described.category}")
         counts.update(dict.fromkeys(structure, FIELD_WEIGHTS["structure"]))
-        causes[cause.key] = {t: (1 + math.log(w)) if w >= 1 else w for t, w in counts.items()}
+        causes[cause.key] = {sys.intern(t): (1 + math.log(w)) if w >= 1 else w
+                             for t, w in counts.items()}
     return TextFeatures(causes)
 
 
@@ -171,19 +173,19 @@ def _occurrences(kb: KnowledgeBase, features: dict[str, TextFeatures]
 
 def _tfidf(counts: list[dict[str, float]]) -> list[dict[str, float]]:
     """Unit vectors of idf-weighted counts, each cut to its VECTOR_TERMS heaviest and ordered
-    heaviest first. Terms are interned: the vectors are compared key by key many times."""
-    df: Counter[str] = Counter()
-    for terms in counts:
-        df.update(terms.keys())
+    heaviest first. Terms are interned first: files checked in different processes spell
+    the same term with different objects, and the vectors are compared key by key."""
+    names = [tuple(map(sys.intern, terms)) for terms in counts]
+    df = Counter(itertools.chain.from_iterable(names))
     n = len(counts) + 1
     idf = {t: math.log(n / (f + 0.5)) for t, f in df.items()}
-    intern = sys.intern
     vectors = []
-    for terms in counts:
-        weights = {t: w * idf[t] for t, w in terms.items()}
-        kept = sorted(weights.items(), key=itemgetter(1), reverse=True)[:VECTOR_TERMS]
-        norm = math.hypot(*map(itemgetter(1), kept)) or 1.0
-        vectors.append({intern(t): w / norm for t, w in kept})
+    for terms, weighed in zip(names, counts, strict=True):
+        weights = map(mul, weighed.values(), map(idf.__getitem__, terms))
+        ranked = sorted(zip(weights, terms, strict=True), reverse=True)[:VECTOR_TERMS]
+        heaviest, kept = zip(*ranked, strict=True) if ranked else ((), ())
+        norm = math.hypot(*heaviest) or 1.0
+        vectors.append(dict(zip(kept, map(truediv, heaviest, repeat(norm)), strict=True)))
     return vectors
 
 
@@ -264,9 +266,16 @@ def _rank(index: _Index, doc: int, limit: int) -> list[Scored]:
     query = index.vectors[doc]
     partial: dict[int, float] = {}
     get, heaps = partial.get, index.heaps
-    for term, weight in itertools.islice(query.items(), QUERY_TERMS):
-        for other_weight, other in heaps.get(term, ()):
+    looked_up = 0
+    for term, weight in query.items():
+        postings = heaps.get(term)
+        if not postings:
+            continue  # a term no earlier cause has cannot find one
+        for other_weight, other in postings:
             partial[other] = get(other, 0.0) + weight * other_weight
+        looked_up += 1
+        if looked_up == QUERY_TERMS:
+            break
     silenced = {ident for ident, _pos in cause.not_same_as}
     own_keys, keys_of, cause_of = index.keys_of[doc], index.keys_of, index.cause_of
     scored = []
@@ -275,7 +284,7 @@ def _rank(index: _Index, doc: int, limit: int) -> list[Scored]:
                 or index.keys[other][0].id in silenced:
             continue
         score = sum(map(mul, query.values(), map(index.vectors[other].get, query,
-                                                 itertools.repeat(0.0))))
+                                                 repeat(0.0))))
         if score >= SUGGEST_THRESHOLD:
             scored.append((score, other))
     scored.sort(key=lambda item: (-item[0], item[1]))
@@ -286,7 +295,7 @@ def _candidates(index: _Index, partial: dict[int, float], key: str) -> list[int]
     """The CANDIDATES best partial scores among earlier causes filed under other keys (the
     same key is a recurrence, not a suggestion)."""
     cause_of, chosen = index.cause_of, []
-    for other, _partial in sorted(partial.items(), key=itemgetter(1), reverse=True):
+    for other in sorted(partial, key=partial.__getitem__, reverse=True):
         if cause_of[other] != key:
             chosen.append(other)
             if len(chosen) == CANDIDATES:
@@ -297,8 +306,10 @@ def _candidates(index: _Index, partial: dict[int, float], key: str) -> list[int]
 def _shared_terms(a: dict[str, float], b: dict[str, float], most: int = 5) -> tuple[str, ...]:
     """The word stems both share that weigh most: what makes the two look alike (ties in
     alphabetical order, so the same input always names the same terms)."""
-    weight = {t: a[t] * b[t] for t in a.keys() & b.keys() if ":" not in t}
-    return tuple(sorted(sorted(weight), key=weight.__getitem__, reverse=True)[:most])
+    common = a.keys() & b.keys()
+    products = map(mul, map(a.__getitem__, common), map(b.__getitem__, common))
+    ranked = sorted(zip(map(neg, products), common, strict=True))
+    return tuple(itertools.islice((t for _w, t in ranked if ":" not in t), most))
 
 
 def suggestion_diagnostics(kb: KnowledgeBase, shown: int = 3) -> Iterator[Diagnostic]:
