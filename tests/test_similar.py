@@ -1,8 +1,10 @@
-"""'Possibly the same cause' measured on a labelled set, and its behaviour on small cases.
+"""'Possibly the same cause' measured on labelled sets.
 
-tests/similarity/ holds a knowledge base with known same-cause pairs filed under different
-keys and near misses that share vocabulary but not the cause. Run this file directly to
-print the figures: `python tests/test_similar.py`.
+Each folder of tests/similarity/ is a knowledge base of one company, with known same-cause
+pairs filed under different keys and near misses that share vocabulary but not the cause:
+`shop` (an online retailer) and `clinic` (a hospital-scheduling service), written apart, in
+different words. Every figure must hold on each set. Run this file directly to print them:
+`python tests/test_similar.py`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import yaml
 from hindsite.config import Settings
 from hindsite.pipeline import run_check
 
-EVAL = Path(__file__).parent / "similarity"
+SETS = sorted((Path(__file__).parent / "similarity").iterdir())
 Pair = tuple[str, str, str, str]
 
 
@@ -33,19 +35,19 @@ class Scores:
     reported_correct: int
 
 
-def labelled_pairs(name: str) -> set[Pair]:
-    labels = yaml.safe_load((EVAL / "labels.yml").read_text(encoding="utf-8"))
+def labelled_pairs(folder: Path, name: str) -> set[Pair]:
+    labels = yaml.safe_load((folder / "labels.yml").read_text(encoding="utf-8"))
     return {(p["later"], p["later_cause"], p["earlier"], p["earlier_cause"])
             for p in labels.get(name) or []}
 
 
-def evaluate() -> Scores:
+def evaluate(folder: Path) -> Scores:
     """Precision@1 over the later causes that truly repeat an earlier one (is the first
     suggestion a labelled same cause?), recall@3 over every labelled same-cause pair; and,
     over every cause, how many first suggestions are near misses, and how many of the
     `hindsite check` info diagnostics name a labelled same cause."""
-    result = run_check(Settings(base=EVAL))
-    same, near = labelled_pairs("same_cause"), labelled_pairs("near_miss")
+    result = run_check(Settings(base=folder))
+    same, near = labelled_pairs(folder, "same_cause"), labelled_pairs(folder, "near_miss")
     suggestions = result.kb.suggestions
     tops = {(pm, key): (pm, key, ranked[0].earlier_incident, ranked[0].earlier_cause)
             for (pm, key), ranked in suggestions.items()}
@@ -62,41 +64,58 @@ def evaluate() -> Scores:
                   reported_correct)
 
 
-@pytest.fixture(scope="module")
-def scores() -> Scores:
-    return evaluate()
+@pytest.fixture(scope="module", params=SETS, ids=lambda folder: folder.name)
+def labelled(request: pytest.FixtureRequest) -> tuple[Path, Scores]:
+    return request.param, evaluate(request.param)
 
 
-def test_labelled_set_is_large_enough() -> None:
-    files = list((EVAL / "postmortems").rglob("*.md"))
+def test_there_are_two_labelled_sets() -> None:
+    assert [folder.name for folder in SETS] == ["clinic", "shop"]
+
+
+@pytest.mark.parametrize("folder", SETS, ids=lambda folder: folder.name)
+def test_labelled_set_is_large_enough(folder: Path) -> None:
+    files = list((folder / "postmortems").rglob("*.md"))
     assert len(files) >= 40
-    assert len(labelled_pairs("same_cause")) >= 10
-    assert len(labelled_pairs("near_miss")) >= 10
+    assert len(labelled_pairs(folder, "same_cause")) >= 20
+    assert len(labelled_pairs(folder, "near_miss")) >= 20
 
 
-def test_labelled_set_is_clean() -> None:
-    """The set must itself pass the check, or the figures would measure broken input."""
-    result = run_check(Settings(base=EVAL))
+@pytest.mark.parametrize("folder", SETS, ids=lambda folder: folder.name)
+def test_labelled_set_is_clean(folder: Path) -> None:
+    """A set must itself pass the check, or the figures would measure broken input; its
+    labels must name real causes, the later incident starting after the earlier one."""
+    result = run_check(Settings(base=folder))
     assert [d.format() for d in result.diagnostics if d.severity > 1] == []
+    by_id = result.kb.by_id
+    for later, later_cause, earlier, earlier_cause in (labelled_pairs(folder, "same_cause")
+                                                        | labelled_pairs(folder, "near_miss")):
+        assert later_cause in by_id[later].cause_keys
+        assert earlier_cause in by_id[earlier].cause_keys
+        assert by_id[earlier].started < by_id[later].started
+        assert later_cause != earlier_cause
 
 
-def test_precision_at_1(scores: Scores) -> None:
-    assert scores.precision_at_1 >= 0.8, scores
+def test_precision_at_1(labelled: tuple[Path, Scores]) -> None:
+    assert labelled[1].precision_at_1 >= 0.8, labelled
 
 
-def test_recall_at_3(scores: Scores) -> None:
-    assert scores.recall_at_3 >= 0.9, scores
+def test_recall_at_3(labelled: tuple[Path, Scores]) -> None:
+    assert labelled[1].recall_at_3 >= 0.9, labelled
 
 
-def test_near_misses_rarely_come_first(scores: Scores) -> None:
+def test_near_misses_rarely_come_first(labelled: tuple[Path, Scores]) -> None:
     """A near miss may come first for a cause with no true twin, but not for most causes."""
-    assert scores.near_misses_at_top1 <= len(labelled_pairs("near_miss")) // 3, scores
+    folder, scores = labelled
+    assert scores.near_misses_at_top1 <= len(labelled_pairs(folder, "near_miss")) // 3, scores
 
 
 if __name__ == "__main__":
-    figures = evaluate()
-    print(f"precision@1 {figures.precision_at_1:.3f} ({figures.correct_top1}/{figures.queries}"
-          f" repeating causes), recall@3 {figures.recall_at_3:.3f} "
-          f"({figures.found_in_top3}/{figures.pairs} labelled pairs); near misses ranked first "
-          f"for any cause: {figures.near_misses_at_top1}; info diagnostics: "
-          f"{figures.reported_correct}/{figures.reported} name a labelled same cause")
+    for folder in SETS:
+        figures = evaluate(folder)
+        print(f"{folder.name}: precision@1 {figures.precision_at_1:.3f} "
+              f"({figures.correct_top1}/{figures.queries} repeating causes), recall@3 "
+              f"{figures.recall_at_3:.3f} ({figures.found_in_top3}/{figures.pairs} labelled "
+              f"pairs); near misses ranked first for any cause: "
+              f"{figures.near_misses_at_top1}; info diagnostics: "
+              f"{figures.reported_correct}/{figures.reported} name a labelled same cause")

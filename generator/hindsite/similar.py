@@ -36,11 +36,11 @@ SUGGEST_THRESHOLD = 0.08
 """Lowest score suggested, on the incident page and by `hindsite check` alike."""
 VECTOR_TERMS = 60
 """Each occurrence keeps only its heaviest terms: the distinctive ones decide a match."""
-QUERY_TERMS = 12
+QUERY_TERMS = 16
 """How many of its heaviest terms a cause looks candidates up by."""
-POSTINGS_KEPT = 6
+POSTINGS_KEPT = 4
 """How many of the heaviest earlier occurrences each term keeps for lookups."""
-CANDIDATES = 8
+CANDIDATES = 10
 """How many candidates are scored exactly."""
 
 WORD_RE = re.compile(r"[a-z0-9]+")
