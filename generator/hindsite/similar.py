@@ -42,6 +42,8 @@ POSTINGS_KEPT = 4
 """How many of the heaviest earlier occurrences each term keeps for lookups."""
 CANDIDATES = 10
 """How many candidates are scored exactly."""
+SHARED_FROM = 24
+"""A suggestion's shared terms are looked for among this many of the cause's heaviest."""
 
 WORD_RE = re.compile(r"[a-z0-9]+")
 """Words, once hyphens are dropped: 'not-after' and 'write-ahead' count as one word each."""
@@ -262,7 +264,6 @@ def _add(index: _Index, doc: int) -> None:
 def _rank(index: _Index, doc: int, limit: int) -> list[Scored]:
     """Candidates come through the query's heaviest terms; the best few under other keys
     are then scored exactly (cosine of the pruned vectors) and filtered."""
-    cause = index.keys[doc][1]
     query = index.vectors[doc]
     partial: dict[int, float] = {}
     get, heaps = partial.get, index.heaps
@@ -276,40 +277,37 @@ def _rank(index: _Index, doc: int, limit: int) -> list[Scored]:
         looked_up += 1
         if looked_up == QUERY_TERMS:
             break
-    silenced = {ident for ident, _pos in cause.not_same_as}
-    own_keys, keys_of, cause_of = index.keys_of[doc], index.keys_of, index.cause_of
-    scored = []
-    for other in _candidates(index, partial, cause.key):
-        if cause_of[other] in own_keys or cause.key in keys_of[other] \
-                or index.keys[other][0].id in silenced:
-            continue
-        score = sum(map(mul, query.values(), map(index.vectors[other].get, query,
-                                                 repeat(0.0))))
+    vector_of, scored = index.vectors, []
+    for other in _candidates(index, doc, partial):
+        score = sum(map(mul, query.values(), map(vector_of[other].get, query, repeat(0.0))))
         if score >= SUGGEST_THRESHOLD:
             scored.append((score, other))
     scored.sort(key=lambda item: (-item[0], item[1]))
     return scored[:limit]
 
 
-def _candidates(index: _Index, partial: dict[int, float], key: str) -> list[int]:
-    """The CANDIDATES best partial scores among earlier causes filed under other keys (the
-    same key is a recurrence, not a suggestion)."""
-    cause_of, chosen = index.cause_of, []
-    for other in sorted(partial, key=partial.__getitem__, reverse=True):
-        if cause_of[other] != key:
-            chosen.append(other)
-            if len(chosen) == CANDIDATES:
-                break
-    return chosen
+def _candidates(index: _Index, doc: int, partial: dict[int, float]) -> list[int]:
+    """Of the CANDIDATES best partial scores among earlier causes under keys this incident
+    does not list (those are recurrences), the ones that may be suggested: not in an
+    incident that lists this cause's key, nor silenced by `not_same_as`. The budget is
+    spent before filtering, so a cause costs the same however its neighbours are filed."""
+    cause = index.keys[doc][1]
+    own_keys = index.keys_of[doc]
+    silenced = {ident for ident, _pos in cause.not_same_as}
+    cause_of, keys_of, keys = index.cause_of, index.keys_of, index.keys
+    ranked = [other for other in sorted(partial, key=partial.__getitem__, reverse=True)
+              if cause_of[other] not in own_keys][:CANDIDATES]
+    return [other for other in ranked if cause.key not in keys_of[other]
+            and not (silenced and keys[other][0].id in silenced)]
 
 
 def _shared_terms(a: dict[str, float], b: dict[str, float], most: int = 5) -> tuple[str, ...]:
-    """The word stems both share that weigh most: what makes the two look alike (ties in
-    alphabetical order, so the same input always names the same terms)."""
-    common = a.keys() & b.keys()
+    """The words that make two causes look alike: of the first cause's SHARED_FROM heaviest
+    terms, those the other has too, by the product of their weights (ties in alphabetical
+    order, so the same input always names the same terms)."""
+    common = [t for t in itertools.islice(a, SHARED_FROM) if t in b and ":" not in t]
     products = map(mul, map(a.__getitem__, common), map(b.__getitem__, common))
-    ranked = sorted(zip(map(neg, products), common, strict=True))
-    return tuple(itertools.islice((t for _w, t in ranked if ":" not in t), most))
+    return tuple(t for _w, t in sorted(zip(map(neg, products), common, strict=True))[:most])
 
 
 def suggestion_diagnostics(kb: KnowledgeBase, shown: int = 3) -> Iterator[Diagnostic]:
