@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
 
 from hindsite import pipeline
 from hindsite.config import Settings
+from hindsite.model import Catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,3 +39,14 @@ def test_starter_knowledge_base_shows_a_held_and_a_failed_fix(
     assert states["PM-0004/A1"] == "held"
     recurrence = kb.recurrence("PM-0011", "migration-locks-table")
     assert recurrence.earlier == ("PM-0009",) and not recurrence.needs_answer
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_link_stage_leaves_the_cycle_collector_as_it_found_it(enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        pipeline.link_and_suggest([], Catalog("catalog.yml", {}, {}, {}), {}, 3)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()

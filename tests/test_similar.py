@@ -9,6 +9,9 @@ different words. Every figure must hold on each set. Run this file directly to p
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,6 +112,17 @@ def test_near_misses_rarely_come_first(labelled: tuple[Path, Scores]) -> None:
     folder, scores = labelled
     assert scores.near_misses_at_top1 <= len(labelled_pairs(folder, "near_miss")) // 3, scores
 
+
+
+def test_suggestions_do_not_depend_on_the_hash_seed() -> None:
+    """Python seeds string hashing per process: no set or dict order may reach the output."""
+    folder = Path(__file__).parent / "similarity" / "clinic"
+    outputs = [subprocess.run([sys.executable, "-m", "hindsite.cli", "check", "--format", "json"],
+                              cwd=folder, capture_output=True, text=True, check=False,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+               for seed in ("1", "2")]
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count('"HS503"') > 100
 
 if __name__ == "__main__":
     for folder in SETS:
