@@ -2,9 +2,9 @@
 
 Each folder of tests/similarity/ is a knowledge base of one company, with known same-cause
 pairs filed under different keys and near misses that share vocabulary but not the cause:
-`shop` (an online retailer) and `clinic` (a hospital-scheduling service), written apart, in
-different words. Every figure must hold on each set. Run this file directly to print them:
-`python tests/test_similar.py`.
+`shop` (an online retailer), `clinic` (a hospital-scheduling service) and `stream` (a
+video-streaming and live-sports service), written apart, in different words. Every figure
+must hold on each set. Run this file directly to print them: `python tests/test_similar.py`.
 """
 
 from __future__ import annotations
@@ -72,8 +72,8 @@ def labelled(request: pytest.FixtureRequest) -> tuple[Path, Scores]:
     return request.param, evaluate(request.param)
 
 
-def test_there_are_two_labelled_sets() -> None:
-    assert [folder.name for folder in SETS] == ["clinic", "shop"]
+def test_there_are_three_labelled_sets() -> None:
+    assert [folder.name for folder in SETS] == ["clinic", "shop", "stream"]
 
 
 @pytest.mark.parametrize("folder", SETS, ids=lambda folder: folder.name)
