@@ -1,11 +1,13 @@
 """'Possibly the same cause': earlier causes that read like this one under another key.
 
-Each cause occurrence becomes a TF-IDF vector of its words (its description, the catalog's
-title for its key, the incident's title, impact summary and "Why it happened" section) and
-of its structure (services, cause category, cause kind) as pseudo-terms, so that rare,
-distinctive terms weigh most. Occurrences are scored in order of start time against an
-inverted index holding only the earlier ones, which keeps the cost near-linear; terms too
-common to distinguish anything are left out of the index.
+Each cause occurrence becomes a TF-IDF vector of its words (its description and fixes, the
+catalog's title and description for its key, the incident's title, impact summary and "Why
+it happened" section, with operations synonyms folded to one term by lexicon.py) and of its
+structure (services, cause category, cause kind) as pseudo-terms, so that rare, distinctive
+terms weigh most. Occurrences are taken in order of start time. Each looks candidates up
+through its heaviest terms that earlier causes also have, in an inverted index that keeps
+only each term's few heaviest earlier occurrences; the best candidates are then scored
+exactly. The cost grows with the number of causes times small constants, not its square.
 """
 
 from __future__ import annotations
