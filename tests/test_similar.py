@@ -20,6 +20,7 @@ import yaml
 
 from hindsite.config import Settings
 from hindsite.pipeline import run_check
+from hindsite.similar import spelled
 
 SETS = sorted((Path(__file__).parent / "similarity").iterdir())
 Pair = tuple[str, str, str, str]
@@ -123,6 +124,13 @@ def test_suggestions_do_not_depend_on_the_hash_seed() -> None:
                for seed in ("1", "2")]
     assert outputs[0] == outputs[1]
     assert outputs[0].count('"HS503"') > 100
+
+
+def test_shared_terms_are_spelled_as_written() -> None:
+    """Terms are counted without hyphens ('email', 'handedited'); messages show the words."""
+    starter = run_check(Settings(base=Path(__file__).resolve().parent.parent)).kb
+    assert spelled(starter.by_id["PM-0001"], ("email", "hande", "zzzzz")) == \
+        ("e-mails", "hand-edited", "zzzzz")
 
 if __name__ == "__main__":
     for folder in SETS:

@@ -49,6 +49,8 @@ SHARED_FROM = 24
 
 WORD_RE = re.compile(r"[a-z0-9]+")
 """Words, once hyphens are dropped: 'not-after' and 'write-ahead' count as one word each."""
+SPELLING_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+"""The same words with their hyphens, as messages and pages show them."""
 STOPWORDS = frozenset("""
 a about after again against all also an and any are as at be because been before being
 between both but by can could did do does doing down during each few for from further had
@@ -136,8 +138,8 @@ def spelled(pm: Postmortem, stems: tuple[str, ...], catalog: Catalog | None = No
         texts += [f"{c.title} {c.description}" for key in pm.cause_keys
                   if (c := catalog.causes.get(key)) is not None]
     first: dict[str, str] = {}
-    for word in words_of(" ".join(texts)):
-        first.setdefault(term_of(word), word)
+    for word in SPELLING_RE.findall(" ".join(texts).lower()):
+        first.setdefault(term_of(word.replace("-", "")), word)
     return tuple(first.get(s, s) for s in stems)
 
 
