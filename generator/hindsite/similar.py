@@ -266,23 +266,9 @@ def _add(index: _Index, doc: int) -> None:
 
 
 def _rank(index: _Index, doc: int, limit: int) -> list[Scored]:
-    """Candidates come through the query's heaviest terms; the best few under other keys
-    are then scored exactly (cosine of the pruned vectors) and filtered."""
-    query = index.vectors[doc]
-    partial: dict[int, float] = {}
-    get, heaps = partial.get, index.heaps
-    looked_up = 0
-    for term, weight in query.items():
-        postings = heaps.get(term)
-        if not postings:
-            continue  # a term no earlier cause has cannot find one
-        for other_weight, other in postings:
-            partial[other] = get(other, 0.0) + weight * other_weight
-        looked_up += 1
-        if looked_up == QUERY_TERMS:
-            break
-    vector_of, scored = index.vectors, []
-    for other in _candidates(index, doc, partial):
+    """The `limit` best candidates, scored exactly (cosine of the pruned vectors)."""
+    query, vector_of, scored = index.vectors[doc], index.vectors, []
+    for other in _candidates(index, doc):
         score = sum(map(mul, query.values(), map(vector_of[other].get, query, repeat(0.0))))
         if score >= SUGGEST_THRESHOLD:
             scored.append((score, other))
@@ -290,18 +276,29 @@ def _rank(index: _Index, doc: int, limit: int) -> list[Scored]:
     return scored[:limit]
 
 
-def _candidates(index: _Index, doc: int, partial: dict[int, float]) -> list[int]:
-    """Of the CANDIDATES best partial scores among earlier causes under keys this incident
-    does not list (those are recurrences), the ones that may be suggested: not in an
-    incident that lists this cause's key, nor silenced by `not_same_as`. The budget is
-    spent before filtering, so a cause costs the same however its neighbours are filed."""
-    cause = index.keys[doc][1]
-    own_keys = index.keys_of[doc]
+def _candidates(index: _Index, doc: int) -> list[int]:
+    """Earlier causes found through the query's heaviest terms that earlier causes also have,
+    ranked by their partial scores over those terms. Causes under a key this incident lists
+    are recurrences and left out; of the CANDIDATES best others, those that may be suggested
+    are kept: not in an incident that lists this cause's key, nor silenced by `not_same_as`.
+    The budget is spent before that filter, so a cause costs the same wherever it is filed."""
+    query, own_keys, cause_of = index.vectors[doc], index.keys_of[doc], index.cause_of
+    partial: dict[int, float] = {}
+    get, heaps, looked_up = partial.get, index.heaps, 0
+    for term, weight in query.items():
+        postings = heaps.get(term)
+        if not postings:
+            continue  # a term no earlier cause has cannot find one
+        for other_weight, other in postings:
+            if cause_of[other] not in own_keys:
+                partial[other] = get(other, 0.0) + weight * other_weight
+        looked_up += 1
+        if looked_up == QUERY_TERMS:
+            break
+    cause, keys_of, keys = index.keys[doc][1], index.keys_of, index.keys
     silenced = {ident for ident, _pos in cause.not_same_as}
-    cause_of, keys_of, keys = index.cause_of, index.keys_of, index.keys
-    ranked = [other for other in sorted(partial, key=partial.__getitem__, reverse=True)
-              if cause_of[other] not in own_keys][:CANDIDATES]
-    return [other for other in ranked if cause.key not in keys_of[other]
+    best = sorted(partial, key=partial.__getitem__, reverse=True)[:CANDIDATES]
+    return [other for other in best if cause.key not in keys_of[other]
             and not (silenced and keys[other][0].id in silenced)]
 
 
