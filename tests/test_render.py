@@ -48,7 +48,7 @@ from hindsite.render.charts import Column, nice_step, stacked_columns
 from hindsite.render.figures import format_duration, format_moment
 from hindsite.render.kit import communication_kit
 from hindsite.render.narrative import clean, render_markdown
-from hindsite.similar import spelled
+from hindsite.similar import spelled, spellings
 
 TESTS = Path(__file__).resolve().parent
 AS_OF = date(2024, 6, 1)
@@ -333,7 +333,7 @@ def test_possibly_the_same_cause_shows_as_many_as_configured(site: Site) -> None
     page = Page("incidents/PM-0003/index.md", "incident", "PM-0003", "PM-0003")
     html = render_page(build_site(kb, site.settings, AS_OF), page, Linker("incidents/PM-0003/"))
     section = html.split('<h2 id="possibly-the-same-cause">', 1)[1].split("<h2", 1)[0]
-    words = ", ".join(spelled(site.kb.by_id["PM-0003"], ("queue", "orders")))
+    words = ", ".join(spelled(spellings(site.kb.by_id["PM-0003"]), ("queue", "orders")))
     assert 'href="../PM-0002/"' in section and words in section
     assert 'href="../../causes/disk-full/">A data disk filled up' in section
     quiet = build_site(kb, replace(site.settings, suggestions=0), AS_OF)

@@ -20,7 +20,7 @@ import yaml
 
 from hindsite.config import Settings
 from hindsite.pipeline import run_check
-from hindsite.similar import spelled
+from hindsite.similar import spelled, spellings
 
 SETS = sorted((Path(__file__).parent / "similarity").iterdir())
 Pair = tuple[str, str, str, str]
@@ -129,7 +129,7 @@ def test_suggestions_do_not_depend_on_the_hash_seed() -> None:
 def test_shared_terms_are_spelled_as_written() -> None:
     """Terms are counted without hyphens ('email', 'handedited'); messages show the words."""
     starter = run_check(Settings(base=Path(__file__).resolve().parent.parent)).kb
-    assert spelled(starter.by_id["PM-0001"], ("email", "hande", "zzzzz")) == \
+    assert spelled(spellings(starter.by_id["PM-0001"]), ("email", "hande", "zzzzz")) == \
         ("e-mails", "hand-edited", "zzzzz")
 
 if __name__ == "__main__":

@@ -78,7 +78,8 @@ class TextFeatures:
 
 
 def words_of(text: str) -> list[str]:
-    """The words of a text, lower-cased, hyphens dropped; `terms_of` and `spelled` must agree."""
+    """The words of a text, lower-cased, hyphens dropped; `spellings` reads the same words
+    with their hyphens, and the two must agree."""
     return WORD_RE.findall(text.lower().replace("-", ""))
 
 
@@ -128,10 +129,9 @@ def _catalog_terms(text: str) -> Counter[str]:
     return terms_of(text, FIELD_WEIGHTS["catalog"])
 
 
-def spelled(pm: Postmortem, stems: tuple[str, ...], catalog: Catalog | None = None
-            ) -> tuple[str, ...]:
-    """Stems as the writer spelt them in this postmortem (or the catalog's words for its
-    causes), for messages and pages."""
+def spellings(pm: Postmortem, catalog: Catalog | None = None) -> dict[str, str]:
+    """Each term of a postmortem (and of the catalog's words for its causes) as the writer
+    first spelt it, hyphens included. Worked out once per postmortem: it reads the text."""
     texts = [pm.title, pm.impact.summary, pm.section("Why it happened")]
     texts += [c.description for c in pm.causes] + [a.title for a in pm.action_items]
     if catalog is not None:
@@ -140,7 +140,12 @@ def spelled(pm: Postmortem, stems: tuple[str, ...], catalog: Catalog | None = No
     first: dict[str, str] = {}
     for word in SPELLING_RE.findall(" ".join(texts).lower()):
         first.setdefault(term_of(word.replace("-", "")), word)
-    return tuple(first.get(s, s) for s in stems)
+    return first
+
+
+def spelled(words: dict[str, str], stems: tuple[str, ...]) -> tuple[str, ...]:
+    """Stems as `spellings` found them written, for messages and pages."""
+    return tuple(words.get(s, s) for s in stems)
 
 
 @dataclass(slots=True)
@@ -314,8 +319,12 @@ def _shared_terms(a: dict[str, float], b: dict[str, float], most: int = 5) -> tu
 def suggestion_diagnostics(kb: KnowledgeBase, shown: int = 3) -> Iterator[Diagnostic]:
     """One info diagnostic per suggestion an incident page shows, best first, so that the
     check and the site say the same; `(1 of 2)` keeps the ranking in the sorted report."""
+    words: dict[str, str] = {}
+    spelt_for = ""
     for (incident, key), ranked in kb.suggestions.items():
         pm = kb.by_id[incident]
+        if incident != spelt_for:  # an incident's causes come one after another
+            words, spelt_for = spellings(pm, kb.catalog), incident
         cause = next(c for c in pm.causes if c.key == key)
         listed = ranked[:shown]
         for rank, hint in enumerate(listed, 1):
@@ -323,7 +332,7 @@ def suggestion_diagnostics(kb: KnowledgeBase, shown: int = 3) -> Iterator[Diagno
                 cause.pos,
                 f"({rank} of {len(listed)}) cause '{key}' reads like cause "
                 f"'{hint.earlier_cause}' of {hint.earlier_incident} (shared terms: "
-                f"{', '.join(spelled(pm, hint.shared_terms, kb.catalog))}); if it is the same "
+                f"{', '.join(spelled(words, hint.shared_terms))}); if it is the same "
                 "cause, use "
                 f"key '{hint.earlier_cause}', else add {hint.earlier_incident} to this "
                 "cause's not_same_as")

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 from markupsafe import Markup
 
-from hindsite.link import Suggestion
 from hindsite.model import Cause, Postmortem, TimelineEntry
 from hindsite.render import views
 from hindsite.render.figures import Durations, durations, format_duration
@@ -17,7 +16,7 @@ from hindsite.render.links import Linker, cause_anchor
 from hindsite.render.narrative import Resolve, link_references, render_markdown
 from hindsite.render.site import Site
 from hindsite.render.templating import render
-from hindsite.similar import spelled
+from hindsite.similar import spelled, spellings
 
 RECENT = 3
 """Earlier occurrences (with their fixes) and later ones shown beside each cause."""
@@ -115,17 +114,14 @@ def cause_panel(site: Site, pm: Postmortem, cause: Cause, link: Linker,
 
 def possibly_same(site: Site, pm: Postmortem, link: Linker) -> list[Alike]:
     """The best suggestions for each cause, as many as the configuration asks for."""
-    found: list[Alike] = []
-    for cause in pm.causes:
-        ranked: tuple[Suggestion, ...] = site.kb.suggestions.get((pm.id, cause.key), ())
-        for s in ranked[: site.settings.suggestions]:
-            earlier = site.kb.by_id.get(s.earlier_incident)
-            if earlier is not None:
-                found.append(Alike(views.cause(site, cause.key, link),
-                                   views.cause(site, s.earlier_cause, link),
-                                   views.incident_ref(earlier, link),
-                                   spelled(pm, s.shared_terms, site.kb.catalog)))
-    return found
+    shown = [(cause, s) for cause in pm.causes
+             for s in site.kb.suggestions.get((pm.id, cause.key), ())[: site.settings.suggestions]
+             if s.earlier_incident in site.kb.by_id]
+    words = spellings(pm, site.kb.catalog) if shown else {}
+    return [Alike(views.cause(site, cause.key, link), views.cause(site, s.earlier_cause, link),
+                  views.incident_ref(site.kb.by_id[s.earlier_incident], link),
+                  spelled(words, s.shared_terms))
+            for cause, s in shown]
 
 
 def moments(pm: Postmortem, resolve: Resolve) -> list[Moment]:
