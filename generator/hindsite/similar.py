@@ -106,8 +106,10 @@ def text_features(pm: Postmortem, catalog: Catalog | None) -> TextFeatures:
     context = terms_of(pm.section("Why it happened"), FIELD_WEIGHTS["why"])
     context.update(terms_of(pm.title, FIELD_WEIGHTS["title"]))
     context.update(terms_of(pm.impact.summary, FIELD_WEIGHTS["impact"]))
-    causes = {}
+    causes: dict[str, dict[str, float]] = {}
     for cause in pm.causes:
+        if cause.key in causes:
+            continue  # a key listed twice (an error reported elsewhere): the first counts
         counts = Counter(context)
         counts.update(terms_of(cause.description, FIELD_WEIGHTS["description"]))
         fixes = " ".join(a.title for a in pm.action_items if cause.key in a.addresses)
