@@ -122,11 +122,34 @@ for name, value in cases.items():
 '''
 
 
+PYYAML_RELEASES = ["6.0.3", "6.0.4"]  # 6.0.4's libyaml stops deep nesting itself; 6.0.3's does not
+
+
+@pytest.fixture(scope="session")
+def pyyaml_release_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each PyYAML release this test pins, installed once into a folder of its own."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "hindsite-tests"
+    dirs = {}
+    for release in PYYAML_RELEASES:
+        target = cache / f"PyYAML-{release}"
+        if not (target / "yaml" / "__init__.py").is_file():
+            subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                            "--disable-pip-version-check", "--target", str(target),
+                            f"PyYAML=={release}"], check=True, timeout=300)
+        dirs[release] = target
+    return dirs
+
+
+@pytest.mark.parametrize("release", PYYAML_RELEASES)
 @pytest.mark.parametrize("loader", ["libyaml", "pure-python"])
-def test_deep_nesting_is_refused_without_crashing_the_process(tmp_path: Path,
-                                                              loader: str) -> None:
-    """libyaml's composer segfaults near 30,000 nested '['; run it where a crash shows."""
-    run = subprocess.run([sys.executable, "-c", DEEP, loader, str(tmp_path)],
+def test_deep_nesting_is_refused_alike_by_every_pyyaml_release(
+        tmp_path: Path, pyyaml_release_dirs: dict[str, Path], release: str, loader: str) -> None:
+    """hindsite's answer must not depend on which PyYAML a fresh install happens to get."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(pyyaml_release_dirs[release]), os.environ.get("PYTHONPATH", "")]))
+    check = "import yaml, sys; assert yaml.__version__ == sys.argv[1], yaml.__version__; "
+    assert subprocess.run([sys.executable, "-c", check, release], env=env).returncode == 0
+    run = subprocess.run([sys.executable, "-c", DEEP, loader, str(tmp_path)], env=env,
                          capture_output=True, text=True, timeout=60)
 
     assert run.returncode == 0, run.stderr

@@ -83,13 +83,13 @@ def compose(source: str, shown: str, *, first_line: int,
             problems: list[Diagnostic]) -> tuple[dict[str, Any] | None, Positions]:
     """Build plain values from YAML text; recoverable problems are appended to `problems`."""
     builder = _Builder(Positions(shown), first_line - 1, problems)
-    if Loader is yaml.SafeLoader:
-        _refuse_deep_flow(source, builder)
     shielded, builder.restore = _shield_breaks(source)
     try:
-        for event in _events(shielded):
+        for event in _events(shielded, Loader):
             builder.feed(event)
     except yaml.MarkedYAMLError as err:
+        if _parser_refused_depth(err):
+            _find_first_collection_too_deep(shielded, shown, first_line)
         raise LoadProblem(builder.syntax_problem(err, source)) from None
     except yaml.reader.ReaderError as err:
         raise LoadProblem(YAML_SYNTAX.at(
@@ -130,8 +130,8 @@ def _reader_position(source: str, err: yaml.reader.ReaderError) -> tuple[int, in
     return source.count("\n", 0, index), index - (source.rfind("\n", 0, index) + 1)
 
 
-def _events(source: str) -> Iterator[yaml.Event]:
-    loader = Loader(source)
+def _events(source: str, loader_class: Any) -> Iterator[yaml.Event]:
+    loader = loader_class(source)
     try:
         while loader.check_event():
             yield loader.get_event()
@@ -139,16 +139,21 @@ def _events(source: str) -> Iterator[yaml.Event]:
         loader.dispose()
 
 
-def _refuse_deep_flow(source: str, builder: _Builder) -> None:
-    """The pure-Python parser is superlinear on deep unclosed brackets: refuse them first."""
-    depth = 0
-    for index, char in enumerate(source):
-        depth += (char in "[{") - (char in "]}")
-        if depth > MAX_DEPTH:
-            line = source.count("\n", 0, index)
-            col = index - source.rfind("\n", 0, index)
-            raise LoadProblem(TOO_DEEP.at(builder.pos(line, col - 1),
-                                          f"nested more than {MAX_DEPTH} levels deep"))
+def _parser_refused_depth(err: yaml.MarkedYAMLError) -> bool:
+    """Newer libyaml (bundled from PyYAML 6.0.4) stops deep nesting itself, often before it
+    hands over a single event; older releases hand over events and leave the limit to us."""
+    return "nesting depth" in (err.problem or "")
+
+
+def _find_first_collection_too_deep(source: str, shown: str, first_line: int) -> None:
+    """Raise HS107 at the first collection past MAX_DEPTH, as every release of the parser
+    would: the pure-Python parser hands over events lazily, so it stops there quickly."""
+    builder = _Builder(Positions(shown), first_line - 1, [])
+    try:
+        for event in _events(source, yaml.SafeLoader):
+            builder.feed(event)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        pass
 
 
 def _syntax_message(err: yaml.MarkedYAMLError, source: str) -> str:
