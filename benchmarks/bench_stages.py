@@ -65,7 +65,9 @@ def main() -> None:
     for path in paths:
         doc, _ = load_document(path)
         assert doc
-        pm, _ = check_document(doc, catalog, settings)
+        pm, _ = check_document(doc, catalog, severity_levels=settings.severity_levels,
+                               required_sections=settings.required_sections,
+                               blame_phrases=settings.blame_phrases)
         postmortems.append(pm)
         features[pm.id] = timed("text features", lambda: text_features(pm, catalog))  # noqa: B023
     whole = time.perf_counter() - start

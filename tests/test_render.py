@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from hindsite.config import Settings
-from hindsite.diagnostics import Position, all_rules
+from hindsite.diagnostics import Position
 from hindsite.link import KnowledgeBase, Suggestion, came_back, link
 from hindsite.model import (
     ActionItem,
@@ -48,6 +48,7 @@ from hindsite.render.charts import Column, nice_step, stacked_columns
 from hindsite.render.figures import format_duration, format_moment
 from hindsite.render.kit import communication_kit
 from hindsite.render.narrative import clean, render_markdown
+from hindsite.rules import all_rules
 from hindsite.similar import spelled, spellings
 
 TESTS = Path(__file__).resolve().parent

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from hindsite.config import Settings
-from hindsite.diagnostics import Severity, all_rules
+from hindsite.diagnostics import Severity
 from hindsite.pipeline import run_check
+from hindsite.rules import all_rules
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASE_RE = re.compile(r"(?P<code>HS[0-9]{3})-[a-z0-9-]+|valid-[a-z0-9-]+")

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from hindsite.cli import main
 from hindsite.config import Settings
-from hindsite.diagnostics import RULES, all_rules
 from hindsite.pipeline import CheckResult, run_check
+from hindsite.rules import RULES, all_rules
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID = (FIXTURES / "valid-minimal/postmortems/2021/PM-0001-orders-not-emailed.md").read_bytes()

@@ -12,7 +12,8 @@ from typing import Any
 
 import yaml
 
-from hindsite.diagnostics import Severity, did_you_mean, find_rule
+from hindsite.diagnostics import Severity, did_you_mean
+from hindsite.rules import find_rule
 
 DEFAULT_SECTIONS = ("Summary", "What happened", "Why it happened", "Lessons learned")
 DEFAULT_LEVELS = ("SEV1", "SEV2", "SEV3", "SEV4")

@@ -1,9 +1,9 @@
-"""One diagnostic type for every problem, and the registry of rules that produce them.
+"""One diagnostic type for every problem, and the `Rule` that produces it.
 
 Every stage reports bad input as `Diagnostic` values, never as exceptions. Each rule is
 declared once, next to the code that checks it, with a stable code, a kebab-case name, a
-default severity and one line of documentation; the rules page of the site is generated
-from this registry.
+default severity and one line of documentation; `hindsite.rules` gathers them into the
+registry the configuration and the rules page read. This module imports no stage.
 """
 
 from __future__ import annotations
@@ -71,29 +71,10 @@ class Rule:
                           self.code, message, related)
 
 
-RULES: dict[str, Rule] = {}
-
-
 def rule(code: str, name: str, severity: Severity, summary: str, stage: str) -> Rule:
-    """Declare a rule; a code or name may be declared only once and is never reused."""
-    if code in RULES or any(r.name == name for r in RULES.values()):
-        raise ValueError(f"rule {code} {name} declared twice")
-    RULES[code] = Rule(code, name, severity, summary, stage)
-    return RULES[code]
-
-
-def all_rules() -> list[Rule]:
-    """Every rule, by code; importing the stages is what declares them."""
-    from hindsite import compose, link, load, similar, validate  # noqa: F401  (declares rules)
-
-    return sorted(RULES.values(), key=lambda r: r.code)
-
-
-def find_rule(code_or_name: str) -> Rule | None:
-    all_rules()
-    if code_or_name in RULES:
-        return RULES[code_or_name]
-    return next((r for r in RULES.values() if r.name == code_or_name), None)
+    """Declare a rule next to the code that checks it; `hindsite.rules` lists every rule
+    module, and refuses a code or name declared twice (they are never reused)."""
+    return Rule(code, name, severity, summary, stage)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -19,10 +19,11 @@ from itertools import repeat
 from pathlib import Path
 
 from hindsite.config import Settings
-from hindsite.diagnostics import RULES, Diagnostic, Position
+from hindsite.diagnostics import Diagnostic, Position
 from hindsite.link import KnowledgeBase, link
 from hindsite.load import INTERNAL, discover, display_path, load_document, load_yaml_file
 from hindsite.model import Catalog, Postmortem
+from hindsite.rules import RULES
 from hindsite.similar import TextFeatures, suggest, suggestion_diagnostics, text_features
 from hindsite.validate import check_catalog, check_document, front_matter_id
 from hindsite.validate.body import MISSING_IMAGE
@@ -142,7 +143,9 @@ def check_file(path: Path, catalog: Catalog | None, settings: Settings
         doc, problems = load_document(path)
         if doc is None:
             return None, problems, None
-        pm, more = check_document(doc, catalog, settings)
+        pm, more = check_document(doc, catalog, severity_levels=settings.severity_levels,
+                                  required_sections=settings.required_sections,
+                                  blame_phrases=settings.blame_phrases)
         more += missing_images(pm, path, settings.folder) if pm is not None else []
         ident = front_matter_id(doc)
         claim = (ident, doc.positions.at(("id",))) if ident else None

@@ -10,11 +10,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from hindsite.diagnostics import Rule, all_rules
+from hindsite.diagnostics import Rule
 from hindsite.render.figures import label
 from hindsite.render.links import Linker
 from hindsite.render.site import Site
 from hindsite.render.templating import render
+from hindsite.rules import all_rules
 from hindsite.validate.schema import read_schema
 
 STAGE_TITLES = {"load": "Reading files and YAML", "schema": "Fields and types",

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from hindsite.compose import Positions
-from hindsite.config import Settings
 from hindsite.diagnostics import Diagnostic, Severity
 from hindsite.load import Document
 from hindsite.model import Catalog, Postmortem
@@ -18,21 +17,20 @@ from hindsite.validate.schema import schema_diagnostics, take_text_as_written
 __all__ = ["check_catalog", "check_document", "front_matter_id"]
 
 
-def check_document(doc: Document, catalog: Catalog | None,
-                   settings: Settings) -> tuple[Postmortem | None, list[Diagnostic]]:
-    """Every problem of one file, and its model value when its front matter is valid."""
+def check_document(doc: Document, catalog: Catalog | None, *, severity_levels: tuple[str, ...],
+                   required_sections: tuple[str, ...], blame_phrases: tuple[str, ...]
+                   ) -> tuple[Postmortem | None, list[Diagnostic]]:
+    """Every problem of one file, and its model value when its front matter is valid; the
+    options are the configured values themselves, so this stage needs no configuration."""
     data = take_text_as_written(doc.data or {}, "postmortem", doc.positions)
-    problems = list(schema_diagnostics(data, "postmortem", doc.positions,
-                                       settings.severity_levels))
+    problems = list(schema_diagnostics(data, "postmortem", doc.positions, severity_levels))
     schema_valid = not any(d.severity is Severity.ERROR for d in problems)
     body, body_problems = read_body(doc.body, doc.path, doc.body_line)
     problems += body_problems
     published = data.get("status") == "published"
-    problems += missing_sections(body, settings.required_sections, published, doc.path)
-    problems += lint_front_matter(data, doc.positions, doc.text.split("\n"),
-                                  settings.blame_phrases)
-    problems += lint_body(doc.body, doc.path, doc.body_line, body.code_lines,
-                          settings.blame_phrases)
+    problems += missing_sections(body, required_sections, published, doc.path)
+    problems += lint_front_matter(data, doc.positions, doc.text.split("\n"), blame_phrases)
+    problems += lint_body(doc.body, doc.path, doc.body_line, body.code_lines, blame_phrases)
     if not schema_valid:
         return None, problems
     pm = build_postmortem(data, doc.positions, doc.body, doc.body_line, body)
