@@ -17,6 +17,16 @@ from hindsite.rules import find_rule
 
 DEFAULT_SECTIONS = ("Summary", "What happened", "Why it happened", "Lessons learned")
 DEFAULT_LEVELS = ("SEV1", "SEV2", "SEV3", "SEV4")
+DEFAULT_MEANINGS = {
+    "SEV1": "A core service is down or losing data for many customers; everyone needed is "
+            "called in, at any hour.",
+    "SEV2": "A core service is badly degraded, or one feature is down for many customers; the "
+            "owning team works on it now.",
+    "SEV3": "A minor feature is broken or slow, or few customers are affected, with a "
+            "workaround; fixed in working hours.",
+    "SEV4": "No customer noticed, or nearly nothing was affected; recorded for what it "
+            "teaches.",
+}
 DEFAULT_BLAME = ("human error", "should have", "careless", "fault of", "blame", "negligent",
                  "negligence", "sloppy", "incompetent", "screwed up", "dropped the ball")
 
@@ -32,6 +42,7 @@ class Settings:
     base: Path = Path(".")
     postmortems: str = "postmortems"
     severity_levels: tuple[str, ...] = DEFAULT_LEVELS
+    severity_meanings: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_MEANINGS))
     required_sections: tuple[str, ...] = DEFAULT_SECTIONS
     blame_phrases: tuple[str, ...] = DEFAULT_BLAME
     rules: Mapping[str, Severity | None] = field(default_factory=dict)
@@ -52,7 +63,7 @@ class Settings:
 
 OPTIONS = {
     "postmortems": "the folder of postmortems and catalog.yml, relative to mkdocs.yml",
-    "severity_levels": "the severity levels, worst first",
+    "severity_levels": "the severity levels, worst first; each a name, or 'NAME: what it means'",
     "required_sections": "the level-2 sections every postmortem body must have",
     "blame_phrases": "phrases reported as blame language",
     "rules": "per-rule severity: error, warning, info or off, by code or name",
@@ -67,10 +78,12 @@ def parse_settings(options: Mapping[str, Any] | None, base: Path) -> Settings:
         if name not in OPTIONS:
             raise ConfigError(f"unknown hindsite option '{name}'{did_you_mean(name, OPTIONS)} "
                               f"(options: {', '.join(OPTIONS)})")
+    levels, meanings = _severity_levels(options.get("severity_levels"))
     return Settings(
         base=base,
         postmortems=_text(options, "postmortems", "postmortems"),
-        severity_levels=_texts(options, "severity_levels", DEFAULT_LEVELS),
+        severity_levels=levels,
+        severity_meanings=meanings,
         required_sections=_texts(options, "required_sections", DEFAULT_SECTIONS),
         blame_phrases=_texts(options, "blame_phrases", DEFAULT_BLAME),
         rules=_rule_severities(options.get("rules") or {}),
@@ -90,6 +103,37 @@ def _texts(options: Mapping[str, Any], name: str, default: tuple[str, ...]) -> t
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v for v in value):
         raise ConfigError(f"hindsite option '{name}' must be a list of text, got {value!r}")
     return tuple(value)
+
+
+def _severity_levels(value: Any) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The levels, worst first, and what each means: each entry is a name, or a one-key
+    mapping `NAME: meaning`; the default levels keep their default meanings."""
+    if value is None:
+        return DEFAULT_LEVELS, dict(DEFAULT_MEANINGS)
+    if not isinstance(value, (list, tuple)) or not value:
+        raise ConfigError("hindsite option 'severity_levels' must be a list of levels, worst "
+                          f"first, got {value!r}")
+    levels: list[str] = []
+    meanings: dict[str, str] = {}
+    for entry in value:
+        name, meaning = _severity_level(entry)
+        if name in levels:
+            raise ConfigError(f"hindsite option 'severity_levels': '{name}' is listed twice")
+        levels.append(name)
+        if meaning or name in DEFAULT_MEANINGS:
+            meanings[name] = meaning or DEFAULT_MEANINGS[name]
+    return tuple(levels), meanings
+
+
+def _severity_level(entry: Any) -> tuple[str, str]:
+    if isinstance(entry, str) and entry:
+        return entry, ""
+    if isinstance(entry, Mapping) and len(entry) == 1:
+        name, meaning = next(iter(entry.items()))
+        if isinstance(name, str) and name and isinstance(meaning, str):
+            return name, meaning.strip()
+    raise ConfigError("hindsite option 'severity_levels': each level is a name or 'NAME: what "
+                      f"it means', got {entry!r}")
 
 
 def _count(options: Mapping[str, Any], name: str, default: int) -> int:

@@ -5,6 +5,10 @@
 only front matter and a placeholder line; `on_page_content` replaces its HTML with the page
 rendered by hindsite's own templates, so no postmortem text ever goes through
 Python-Markdown, which would pass raw HTML and any link scheme through.
+
+The packaged guides (`hindsite.guides`) are added as generated Markdown pages wherever the
+team's docs/ has no page of its own at that address; in them and in the team's pages, the
+`<!-- hindsite:NAME -->` markers are filled with content from the knowledge base.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from mkdocs.structure.toc import get_toc
 
 from hindsite.config import ConfigError, Settings, parse_settings
 from hindsite.diagnostics import Diagnostic, Severity
+from hindsite.guides import guide_pages
 from hindsite.link import KnowledgeBase
 from hindsite.pipeline import image_file, run_check
 from hindsite.render import (
@@ -41,6 +46,7 @@ from hindsite.render import (
     toc_entries,
 )
 from hindsite.render import Page as GeneratedPage
+from hindsite.render.snippets import fill_snippets
 
 log = get_plugin_logger(__name__)
 
@@ -101,16 +107,22 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         for name, source in narrative_images(result.kb, self.settings.folder,
                                              config.use_directory_urls).items():
             add(files, File.generated(config, name, abs_src_path=str(source)))
+        for name, text in guide_pages().items():
+            if files.get_file_from_path(name) is None:
+                files.append(File.generated(config, name, content=text))
         return files
 
     @event_priority(100)
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:
         """Our pages' HTML, first, so that every later plugin (search) sees it."""
-        generated = self.pages.get(page.file.src_uri)
-        if generated is None or self.site is None or page.file.generated_by is None:
+        if self.site is None:
             return None
-        body = render_page(self.site, generated, Linker(page.url, config.use_directory_urls))
+        link = Linker(page.url, config.use_directory_urls)
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None or page.file.generated_by is None:
+            return fill_snippets(html, self.site, link)
+        body = render_page(self.site, generated, link)
         found = headings(body)
         page.toc = get_toc(toc_entries(found))
         page.present_anchor_ids = {h.id for h in found if h.id}

@@ -1,6 +1,6 @@
 """The communication kit: three plain-text drafts filled from a postmortem's record.
 
-Each follows the shape of its template in docs/communication/: an executive brief (the
+Each follows the shape of its guide in hindsite/guides/communication/: an executive brief (the
 options become the decision asked for), a customer notice (no teams, no causes' internal
 detail, no blame) and a status update. Whatever the record does not say is left as a
 `{placeholder}` for the writer to fill, never invented.
