@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import shutil
@@ -139,17 +140,31 @@ def test_incident_pages_stay_out_of_the_navigation(project: Path) -> None:
     assert listing.count('href="PM-0001/"') == 1  # from the table, not from the navigation
 
 
-def test_search_indexes_our_html_but_not_the_kit(project: Path) -> None:
+def indexed(site: Path) -> dict[str, str]:
+    """What Pagefind indexed, by URL: its fragments are gzipped JSON after a signature."""
+    found = {}
+    for fragment in (site / "pagefind/fragment").iterdir():
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        record = json.loads(data)
+        found[record["url"]] = record["content"]
+    return found
+
+
+def test_search_indexes_what_readers_look_for_and_not_the_boilerplate(project: Path) -> None:
     site = site_build(project)
-    index = json.loads((site / "search/search_index.json").read_text())
-    locations = {doc["location"] for doc in index["docs"]}
-    assert "incidents/PM-0003/#causes" in locations
-    text = json.dumps(index)
+    assert not (site / "search/search_index.json").exists()  # the theme's search is off
+    pages = indexed(site)
+    assert {"incidents/PM-0003/", "causes/queue-backlog/", "services/checkout/",
+            "teams/ops/", "rules/", "fields/", ""} <= set(pages)
+    assert not {"incidents/", "causes/", "action-items/", "lessons/", "insights/"} & set(pages)
+    text = pages["incidents/PM-0003/"]
+    assert text.startswith("PM-0003: Checkout timed out again")
     assert "raised the consumer count to a new fixed number" in text
-    assert "Resolved: Checkout timed out again" not in text and "kit-executive-brief" not in text
+    assert "Resolved: Checkout timed out again" not in text and "Executive brief" not in text
     page = (site / "incidents/PM-0003/index.html").read_text()
     assert "Subject: Resolved: Checkout timed out again" in page
-    assert "data-search-exclude" not in page
+    assert 'class="hs-search"' in page and "pagefind/pagefind-ui.js" in page
+    assert "md-search__input" not in page
 
 
 def test_nothing_is_written_into_docs_or_the_knowledge_base(project: Path) -> None:

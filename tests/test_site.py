@@ -1,7 +1,8 @@
 """The built site in a real browser: Debian's chromium driven by Playwright.
 
-Builds the starter knowledge base with MkDocs, serves it on 127.0.0.1, searches for a
-cause key, follows the incident to its cause page and back to the earlier incident, and
+Builds the starter knowledge base with MkDocs, serves it on 127.0.0.1, searches (Pagefind) for a
+cause key and an id and follows the result, follows an incident to its cause page and back to
+the earlier incident, and
 saves screenshots of an incident page and of insights to test-output/ (not committed).
 Without chromium the tests are skipped on a workstation, but fail under CI.
 """
@@ -96,19 +97,35 @@ def page(browser: object, site: str) -> Iterator[object]:
     assert outside == [], f"the site fetched from other hosts: {outside}"
 
 
-def test_search_finds_incident_by_cause_key(page: object, site: str) -> None:
+def search(page: object, query: str) -> object:
+    """Type `query` into the header's search key by key, as a reader does; the results."""
+    box = page.locator(".hs-search input")  # type: ignore[attr-defined]
+    box.fill("")
+    box.press_sequentially(query, delay=10)
+    results = page.locator(".pagefind-ui__result-link")  # type: ignore[attr-defined]
+    results.first.wait_for(timeout=10_000)
+    return results
+
+
+def test_search_finds_incidents_by_cause_key_and_follows_the_result(page: object,
+                                                                    site: str) -> None:
     page.goto(site)  # type: ignore[attr-defined]
-    page.locator("label.md-search__icon, .md-search__input").first.click()  # type: ignore[attr-defined]
-    box = page.locator("input.md-search__input")  # type: ignore[attr-defined]
-    results = page.locator(".md-search-result__item")  # type: ignore[attr-defined]
-    for _attempt in range(30):  # the search worker may still be loading its index
-        box.fill("")
-        box.press_sequentially(CAUSE, delay=10)  # key by key, as a reader types
-        page.wait_for_timeout(1000)  # type: ignore[attr-defined]
-        if results.count():
-            break
-    texts = " ".join(results.all_text_contents())
+    results = search(page, CAUSE)
+    page.wait_for_timeout(300)  # type: ignore[attr-defined]  # every result, not the first
+    texts = " ".join(results.all_text_contents())  # type: ignore[attr-defined]
     assert "PM-0004" in texts and "PM-0001" in texts, texts
+    results.filter(has_text="PM-0004").first.click()  # type: ignore[attr-defined]
+    page.wait_for_url("**/incidents/PM-0004/")  # type: ignore[attr-defined]
+    assert "PM-0004" in page.title()  # type: ignore[attr-defined]
+
+
+def test_search_finds_an_incident_by_id_from_a_deep_page(page: object, site: str) -> None:
+    page.goto(site + "causes/" + CAUSE + "/")  # type: ignore[attr-defined]
+    results = search(page, "PM-0002")
+    first = results.first  # type: ignore[attr-defined]
+    assert first.inner_text().startswith("PM-0002: ")
+    first.click()
+    page.wait_for_url("**/incidents/PM-0002/")  # type: ignore[attr-defined]
 
 
 def test_incident_links_to_cause_and_back_to_earlier_incident(page: object, site: str) -> None:

@@ -4,7 +4,8 @@
 (nothing is written into docs/ or the postmortems folder). Each generated page's Markdown is
 only front matter and a placeholder line; `on_page_content` replaces its HTML with the page
 rendered by hindsite's own templates, so no postmortem text ever goes through
-Python-Markdown, which would pass raw HTML and any link scheme through.
+Python-Markdown, which would pass raw HTML and any link scheme through. Search is Pagefind's
+(`hindsite.site_search`), in place of the theme's: pages are indexed as they are built.
 
 The packaged guides (`hindsite.guides`) are added as generated Markdown pages wherever the
 team's docs/ has no page of its own at that address; in them and in the team's pages, the
@@ -23,7 +24,7 @@ from mkdocs.config.base import Config, ConfigErrors, ConfigWarnings
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -47,10 +48,14 @@ from hindsite.render import (
 )
 from hindsite.render import Page as GeneratedPage
 from hindsite.render.snippets import fill_snippets
+from hindsite.site_search import INDEXED_KINDS, SearchError, SearchIndex, executable
 
 log = get_plugin_logger(__name__)
 
 STYLESHEET = "assets/hindsite.css"
+THEME = Path(__file__).resolve().parent / "theme"
+"""Overrides of the theme's templates: the header's search box is Pagefind's."""
+THEME_SEARCH = ("material/search", "search")
 
 
 class Options(Config):  # type: ignore[no-untyped-call]  # MkDocs' hook has no annotations
@@ -66,6 +71,7 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         self.settings = Settings()
         self.site: Site | None = None
         self.pages: dict[str, GeneratedPage] = {}
+        self.search: SearchIndex | None = None
 
     def load_config(self, options: dict[str, Any],
                     config_file_path: str | None = None) -> tuple[ConfigErrors, ConfigWarnings]:
@@ -88,7 +94,23 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
             raise PluginError(str(err)) from None
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
+        if str(THEME) not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
+        for name in THEME_SEARCH:
+            if name in config.plugins and config.plugins[name].config.get("enabled", True):
+                config.plugins[name].config["enabled"] = False
+                log.info("the theme's search is replaced by hindsite's (Pagefind)")
         return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """A new search index for every build, `mkdocs serve`'s rebuilds included."""
+        self.stop_search()
+        binary = executable()
+        if binary is None:
+            log.warning("search is off: Pagefind is not installed (pip install pagefind-bin)")
+            return
+        language = str(config.theme.get("language") or "en")
+        self.search = SearchIndex(binary, language)
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         result = run_check(self.settings)
@@ -113,9 +135,9 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         return files
 
     @event_priority(100)
-    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
+    def _render_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:
-        """Our pages' HTML, first, so that every later plugin (search) sees it."""
+        """Our pages' HTML, first, so that every later plugin sees it."""
         if self.site is None:
             return None
         link = Linker(page.url, config.use_directory_urls)
@@ -127,6 +149,35 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         page.toc = get_toc(toc_entries(found))
         page.present_anchor_ids = {h.id for h in found if h.id}
         return body
+
+    @event_priority(-100)
+    def _index_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
+                       files: Files) -> None:
+        """Hand the page's final HTML to the search index, if a reader would look for it."""
+        if self.search is None:
+            return
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None or generated.kind in INDEXED_KINDS:
+            self.search.add(page.url, page.title or "", html)
+
+    on_page_content = CombinedEvent(_render_content, _index_content)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        search, self.search = self.search, None
+        if search is None:
+            return
+        try:
+            search.write(Path(config.site_dir))
+        except SearchError as err:
+            raise PluginError(f"search: {err}") from None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.stop_search()
+
+    def stop_search(self) -> None:
+        if self.search is not None:
+            self.search.close()
+            self.search = None
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer:
