@@ -2,8 +2,9 @@
 
 Each folder of tests/similarity/ is a knowledge base of one company, with known same-cause
 pairs filed under different keys and near misses that share vocabulary but not the cause:
-`shop` (an online retailer), `clinic` (a hospital-scheduling service) and `stream` (a
-video-streaming and live-sports service), written apart, in different words. Every figure
+`shop` (an online retailer), `clinic` (a hospital-scheduling service), `stream` (a
+video-streaming and live-sports service) and `pay` (a card payments processor), written
+apart, in different words. Every figure
 must hold on each set. Run this file directly to print them: `python tests/test_similar.py`.
 """
 
@@ -73,8 +74,8 @@ def labelled(request: pytest.FixtureRequest) -> tuple[Path, Scores]:
     return request.param, evaluate(request.param)
 
 
-def test_there_are_three_labelled_sets() -> None:
-    assert [folder.name for folder in SETS] == ["clinic", "shop", "stream"]
+def test_there_are_four_labelled_sets() -> None:
+    assert [folder.name for folder in SETS] == ["clinic", "pay", "shop", "stream"]
 
 
 @pytest.mark.parametrize("folder", SETS, ids=lambda folder: folder.name)
