@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -264,13 +265,132 @@ def test_serve_watches_the_postmortems(project: Path) -> None:
     assert server.watched == [str(project / "kb")]
 
 
-def test_a_narrative_image_is_published_beside_its_incident(project: Path) -> None:
-    source = next((project / "kb").rglob("PM-0003-*.md"))
-    (source.parent / "images").mkdir()
-    (source.parent / "images" / "queue.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 8
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 8
+
+
+def add_to_narrative(project: Path, ident: str, markdown: str, files: dict[str, bytes],
+                     section: str = "## Lessons learned") -> Path:
+    """Insert `markdown` before `section` of a postmortem and write `files` beside it."""
+    source = next((project / "kb").rglob(f"{ident}-*.md"))
+    for name, data in files.items():
+        (source.parent / name).parent.mkdir(parents=True, exist_ok=True)
+        (source.parent / name).write_bytes(data)
     text = source.read_text(encoding="utf-8")
-    source.write_text(text.replace("## Lessons learned", "![The queue](images/queue.png)\n\n"
+    source.write_text(text.replace(section, f"{markdown}\n\n{section}", 1), encoding="utf-8")
+    return source
+
+
+class _Images(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.urls.append(dict(attrs).get("src") or "")
+
+
+def images_of(page: Path) -> list[str]:
+    """The `src` of every <img> in the page's article."""
+    parser = _Images()
+    parser.feed(page.read_text(encoding="utf-8").split("<article", 1)[1])
+    return parser.urls
+
+
+def test_a_narrative_image_is_published_at_an_address_chosen_from_its_content(
+        project: Path) -> None:
+    add_to_narrative(project, "PM-0003", "![The queue](images/queue.png)",
+                     {"images/queue.png": PNG})
+    site = site_build(project, strict=True)
+    published = sorted((site / "incidents/PM-0003/images").iterdir())
+    assert [p.suffix for p in published] == [".png"]
+    assert re.fullmatch(r"[0-9a-f]{20}\.png", published[0].name), published
+    assert published[0].read_bytes() == PNG
+    assert images_of(site / "incidents/PM-0003/index.html") == [f"images/{published[0].name}"]
+
+
+def test_image_names_with_spaces_accents_queries_and_escapes_are_shown(project: Path) -> None:
+    add_to_narrative(project, "PM-0003", "![a](<images/my chart.png>) ![b](images/größe.jpg) "
+                     "![c](images/my%20chart.png?v=1)",
+                     {"images/my chart.png": PNG, "images/größe.jpg": JPEG})
+    site = site_build(project, strict=True)
+    shown = images_of(site / "incidents/PM-0003/index.html")
+    assert len(shown) == 3 and shown[0] == shown[2] and shown[0] != shown[1], shown
+    for url in shown:
+        assert (site / "incidents/PM-0003" / url).is_file(), url
+
+
+def test_images_in_lessons_are_shown_on_the_lessons_page(project: Path) -> None:
+    add_to_narrative(project, "PM-0003", "![chart](images/lesson.png)", {"images/lesson.png": PNG},
+                     section="## Lessons learned")
+    source = next((project / "kb").rglob("PM-0003-*.md"))
+    text = source.read_text(encoding="utf-8")
+    head, lessons = text.split("## Lessons learned", 1)
+    source.write_text(head.replace("![chart](images/lesson.png)", "") + "## Lessons learned\n\n"
+                      "![chart](images/lesson.png)\n" + lessons, encoding="utf-8")
+    site = site_build(project, strict=True)
+    shown = images_of(site / "lessons/index.html")
+    assert len(shown) == 1, shown
+    assert (site / "lessons" / shown[0]).read_bytes() == PNG
+
+
+def test_an_image_path_cannot_replace_a_page_or_an_asset(project: Path) -> None:
+    """A real image whose path, read from the incident's page, lands on the site's stylesheet,
+    feed and home page: each is published under the incident, and the site's own files stay."""
+    source = next((project / "kb").rglob("PM-0003-*.md"))
+    deeper = source.parent / "autumn" / source.name
+    deeper.parent.mkdir()
+    source.rename(deeper)
+    for name in ("assets/hindsite.css", "feed.xml", "index.html"):
+        (project / "kb" / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / "kb" / name).write_bytes(PNG)
+    text = deeper.read_text(encoding="utf-8")
+    deeper.write_text(text.replace("## Lessons learned", "![a](../../assets/hindsite.css) "
+                                   "![b](../../feed.xml) ![c](../../index.html)\n\n"
                                    "## Lessons learned", 1), encoding="utf-8")
     site = site_build(project, strict=True)
-    assert (site / "incidents/PM-0003/images/queue.png").read_bytes() == b"\x89PNG\r\n\x1a\n"
-    assert 'src="images/queue.png"' in (site / "incidents/PM-0003/index.html").read_text()
+    assert (site / "assets/hindsite.css").read_bytes() != PNG
+    assert (site / "feed.xml").read_bytes().startswith(b"<?xml")
+    assert b"<html" in (site / "index.html").read_bytes()
+    assert [p.read_bytes() for p in (site / "incidents/PM-0003/images").iterdir()] == [PNG]
+
+
+def test_a_svg_image_is_published_without_comments_or_processing_instructions(
+        project: Path) -> None:
+    svg = (b'<?xml version="1.0"?>\n<?xml-stylesheet href="https://evil.example/s.css"?>\n'
+           b'<!-- a comment --><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4">'
+           b'<rect width="4" height="4" fill="teal"/></svg>')
+    add_to_narrative(project, "PM-0003", "![q](images/q.svg)", {"images/q.svg": svg})
+    site = site_build(project, strict=True)
+    (published,) = (site / "incidents/PM-0003/images").iterdir()
+    text = published.read_text(encoding="utf-8")
+    assert published.suffix == ".svg" and "<rect" in text and 'fill="teal"' in text
+    assert "evil" not in text and "comment" not in text
+
+
+def test_a_file_that_is_not_an_image_stops_the_build(project: Path,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    (project / "kb/PM-0009.markdown").write_text("<script>alert(document.domain)</script>\n")
+    add_to_narrative(project, "PM-0003", "![c](../PM-0009.markdown)", {})
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        site_build(project, strict=True)
+    assert "HS407" in caplog.text
+    assert not (project / "site/incidents/PM-0009").exists()
+
+
+def test_reference_definitions_resolve_the_same_on_every_page(project: Path) -> None:
+    """The first definition of [r] is a local image; a second one, in the lessons, is remote.
+    The check reads the first; so must every page, the lessons page included."""
+    source = add_to_narrative(project, "PM-0003", "[r]: images/ok.png",
+                              {"images/ok.png": PNG})
+    with source.open("a", encoding="utf-8") as out:
+        out.write("\n![chart][r]\n\n[r]: https://evil.example/x.png\n")
+    site = site_build(project, strict=True)
+    for page in sorted(site.rglob("*.html")):
+        parser = _Fetches()
+        parser.feed(page.read_text(encoding="utf-8"))
+        assert not [u for u in parser.urls if urlsplit(u).netloc], page
+        assert "evil.example" not in page.read_text(encoding="utf-8"), page
+    (shown,) = images_of(site / "lessons/index.html")
+    assert (site / "lessons" / shown).read_bytes() == PNG

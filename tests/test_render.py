@@ -176,13 +176,31 @@ def test_narrative_links_known_ids_outside_code_and_links() -> None:
     targets = {"PM-0001": "../PM-0001/", "PM-0001/A2": "../PM-0001/#item-a2"}
     html = render_markdown(
         "## Why\n\nSee PM-0001, PM-0001/A2, `PM-0001`, [PM-0001](https://example.com) "
-        "and PM-0042; UTF-8 stays.\n\n## Why\n", targets.get, id_prefix="n-")
+        "and PM-0042; UTF-8 stays.\n\n## Why\n", targets.get, {}.get, id_prefix="n-")
     assert '<h3 id="n-why">Why</h3>' in html and '<h3 id="n-why-2">' in html
     assert '<a href="../PM-0001/" rel="noopener noreferrer">PM-0001</a>,' in html
     assert '<a href="../PM-0001/#item-a2" rel="noopener noreferrer">PM-0001/A2</a>' in html
     assert "<code>PM-0001</code>" in html
     assert '<a href="https://example.com" rel="noopener noreferrer">PM-0001</a>' in html
     assert "and PM-0042; UTF-8 stays." in html
+
+
+def test_narrative_shows_raw_html_as_text_and_only_published_images() -> None:
+    published = {"images/a.png": "images/0123.png"}
+    html = render_markdown(
+        "<script>alert(1)</script>\n\nA <b onclick=x>b</b> ![a](images/a.png) "
+        "![remote](https://evil.example/x.png) ![other](images/b.png) "
+        "[j](javascript:alert(1))\n", {}.get, published.get)
+    assert "<script" not in html and "<b" not in html and "&lt;script&gt;" in html
+    assert '<img src="images/0123.png" alt="a">' in html
+    assert "evil.example" not in html and "images/b.png" not in html
+    assert "remote" in html and "other" in html
+    assert "javascript" not in html
+
+
+def test_equal_headings_cost_linear_time() -> None:
+    html = render_markdown("### Note\n\n" * 3000, {}.get, {}.get, id_prefix="n-")
+    assert 'id="n-note-3000"' in html and html.count("<h4") == 3000
 
 
 def test_front_matter_escapes_what_the_theme_prints_raw() -> None:

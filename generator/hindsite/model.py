@@ -128,6 +128,20 @@ class Reference:
 
 
 @dataclass(frozen=True, slots=True)
+class PublishedImage:
+    """A narrative image checked by its content, published at `address` (relative to the
+    site's root, chosen by hindsite), never where `src` points."""
+
+    src: str
+    """The image's URL as the narrative's Markdown parser reads it."""
+    address: str
+    source: str
+    """The file it was read from."""
+    content: bytes | None
+    """The bytes to publish when they differ from the file's (a sanitised SVG)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Postmortem:
     path: str
     id: str
@@ -152,7 +166,9 @@ class Postmortem:
     sections: dict[str, tuple[int, int]]
     references: tuple[Reference, ...]
     images: tuple[Reference, ...] = ()
-    """Relative image paths in the narrative, as written; the site publishes the files."""
+    """Relative image paths in the narrative, as written."""
+    image_files: tuple[PublishedImage, ...] = ()
+    """The images the site publishes, once each has been read and checked."""
 
     @property
     def cause_keys(self) -> frozenset[str]:

@@ -20,13 +20,13 @@ from pathlib import Path
 
 from hindsite.config import Settings
 from hindsite.diagnostics import Diagnostic, Position
+from hindsite.images import with_images
 from hindsite.link import KnowledgeBase, link
 from hindsite.load import INTERNAL, discover, display_path, load_document, load_yaml_file
 from hindsite.model import Catalog, Postmortem
 from hindsite.rules import RULES
 from hindsite.similar import TextFeatures, suggest, suggestion_diagnostics, text_features
 from hindsite.validate import check_catalog, check_document, front_matter_id
-from hindsite.validate.body import MISSING_IMAGE
 from hindsite.validate.catalog import MISSING_CATALOG
 from hindsite.validate.knowledge_base import (
     duplicate_ids,
@@ -146,26 +146,15 @@ def check_file(path: Path, catalog: Catalog | None, settings: Settings
         pm, more = check_document(doc, catalog, severity_levels=settings.severity_levels,
                                   required_sections=settings.required_sections,
                                   blame_phrases=settings.blame_phrases)
-        more += missing_images(pm, path, settings.folder) if pm is not None else []
+        if pm is not None:
+            pm, image_problems = with_images(pm, path, settings.folder)
+            more += image_problems
         ident = front_matter_id(doc)
         claim = (ident, doc.positions.at(("id",))) if ident else None
         return pm, problems + more, claim
     except Exception as err:  # noqa: BLE001 - one file's bug must not hide the others
         return None, [INTERNAL.at(Position(display_path(path)),
                                   f"internal error ({type(err).__name__}: {err})")], None
-
-
-def image_file(source: Path, src: str, root: Path) -> Path | None:
-    """The file a narrative's relative image names, if it exists inside the knowledge base."""
-    target = (source.parent / src.split("#")[0].split("?")[0]).resolve()
-    inside = target.is_relative_to(root.resolve())
-    return target if inside and target.is_file() else None
-
-
-def missing_images(pm: Postmortem, source: Path, root: Path) -> list[Diagnostic]:
-    return [MISSING_IMAGE.at(image.pos, f"image {image.target} is not a file inside the "
-                             "knowledge base; add it next to the postmortem, or fix the path")
-            for image in pm.images if image_file(source, image.target, root) is None]
 
 
 def configured(problems: Iterable[Diagnostic], settings: Settings) -> list[Diagnostic]:

@@ -15,7 +15,6 @@ team's docs/ has no page of its own at that address; in them and in the team's p
 from __future__ import annotations
 
 import os
-import posixpath
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,8 @@ from hindsite.config import ConfigError, Settings, parse_settings
 from hindsite.diagnostics import Diagnostic, Severity
 from hindsite.guides import guide_pages
 from hindsite.link import KnowledgeBase
-from hindsite.pipeline import image_file, run_check
+from hindsite.model import PublishedImage
+from hindsite.pipeline import run_check
 from hindsite.render import (
     Linker,
     Site,
@@ -126,9 +126,11 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
                            config.use_directory_urls)
         for name, content in {**extra, STYLESHEET: stylesheet()}.items():
             add(files, File.generated(config, name, content=content))
-        for name, source in narrative_images(result.kb, self.settings.folder,
-                                             config.use_directory_urls).items():
-            add(files, File.generated(config, name, abs_src_path=str(source)))
+        for image in narrative_images(result.kb):
+            if image.content is None:
+                add(files, File.generated(config, image.address, abs_src_path=image.source))
+            else:
+                add(files, File.generated(config, image.address, content=image.content))
         for name, text in guide_pages().items():
             if files.get_file_from_path(name) is None:
                 files.append(File.generated(config, name, content=text))
@@ -186,17 +188,13 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         return server
 
 
-def narrative_images(kb: KnowledgeBase, root: Path, directory_urls: bool) -> dict[str, Path]:
-    """Each image a narrative shows, published where its relative path leads from the page."""
-    found: dict[str, Path] = {}
+def narrative_images(kb: KnowledgeBase) -> list[PublishedImage]:
+    """Each image the check published, once, at the address it chose from the content."""
+    found: dict[str, PublishedImage] = {}
     for pm in kb.by_id.values():
-        base = f"incidents/{pm.id}" if directory_urls else "incidents"
-        for image in pm.images:
-            source = image_file(Path(pm.path), image.target, root)
-            name = posixpath.normpath(posixpath.join(base, image.target.split("#")[0]))
-            if source is not None and not name.startswith(".."):
-                found.setdefault(name, source)
-    return found
+        for image in pm.image_files:
+            found.setdefault(image.address, image)
+    return list(found.values())
 
 
 def add(files: Files, file: File) -> None:

@@ -76,7 +76,8 @@ def incident_page(site: Site, ident: str, link: Linker) -> str:
         causes=[cause_panel(site, pm, c, link, resolve) for c in pm.causes],
         alike=possibly_same(site, pm, link), timeline=moments(pm, resolve),
         items=[views.item_row(site, i, link) for i in pm.action_items],
-        narrative=Markup(render_markdown(pm.body, resolve, id_prefix="narrative-")),
+        narrative=Markup(render_markdown(pm.body, resolve, views.image_links(pm, link),
+                                         id_prefix="narrative-")),
         kit=communication_kit(site, pm), as_of=site.as_of,
         guide=link.to("communication/index.md"),
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from hindsite.model import Postmortem
+from hindsite.model import Postmortem, normalise_heading
 from hindsite.render import views
 from hindsite.render.figures import is_open, is_overdue
 from hindsite.render.links import Linker
@@ -146,9 +146,10 @@ def lessons_page(site: Site, link: Linker) -> str:
     resolve = views.resolver(site, link)
     by_category: dict[str, list[Lesson]] = defaultdict(list)
     for pm in site.newest_first:
-        text = pm.section(LESSONS)
-        if text:
-            html = render_markdown(text, resolve, shift=2, id_prefix=f"{pm.id.lower()}-")
+        span = pm.sections.get(normalise_heading(LESSONS))
+        if span is not None and pm.section(LESSONS):
+            html = render_markdown(pm.body, resolve, views.image_links(pm, link), lines=span,
+                                   shift=2, id_prefix=f"{pm.id.lower()}-")
             by_category[main_category(site, pm)].append(
                 Lesson(views.incident_ref(pm, link), Markup(html)))
     return render("lessons.html", categories=sorted(by_category.items()), section=LESSONS)

@@ -1,29 +1,48 @@
 """A postmortem's Markdown narrative as safe HTML.
 
 Python-Markdown, which renders MkDocs pages, passes raw HTML through and checks no link
-schemes, so narratives never go through it. They are rendered here with markdown-it-py with
-raw HTML off, headings demoted below the page's own, incident ids turned into links at token
-level (never inside code or an existing link), and the result cleaned by nh3 against an
-explicit allowlist with only http and https (or relative) URLs.
+schemes, so narratives never go through it. They are rendered here from the very parse the
+check validated (the same parser, the same whole narrative: a section shown on its own, as
+on the lessons page, is cut from the tokens of the whole, so reference definitions resolve
+the same everywhere). Raw HTML is shown as text; headings move below the page's own;
+incident ids become links at token level (never inside code or an existing link); an image
+is shown only when the check published it, at the address hindsite chose; and the result is
+cleaned by nh3 against an explicit allowlist with only http and https (or relative) URLs.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import nh3
-from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
 
-from hindsite.validate.body import REFERENCE_RE
+from hindsite.validate.body import REFERENCE_RE, is_safe_link, parse_tokens, parser_options
 
 Resolve = Callable[[str], str | None]
 """Maps an id written in a body (`PM-0007`, `PM-0007/A2`) to its link, or None if unknown."""
+ImageLinks = Callable[[str], str | None]
+"""Maps an image URL as the narrative wrote it to the link of its published file, or None."""
 
-_parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
-_inline = RendererHTML()
+
+class _TextForHtml(RendererHTML):
+    """Renders raw HTML as the text it is: the check reports it, and no page ever carries it."""
+
+    def html_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                   env: Any) -> str:
+        return f"<p>{escapeHtml(tokens[idx].content.rstrip())}</p>\n"
+
+    def html_inline(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                    env: Any) -> str:
+        return escapeHtml(tokens[idx].content)
+
+
+_renderer = _TextForHtml()
 
 HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 ALLOWED_TAGS = {"p", "br", "hr", "em", "strong", "del", "s", "code", "pre", "blockquote",
@@ -35,26 +54,43 @@ URL_SCHEMES = {"http", "https"}
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 
 
-def render_markdown(text: str, resolve: Resolve, *, shift: int = 1, id_prefix: str = "") -> str:
-    """Sanitised HTML of a narrative; headings move down `shift` levels and get ids that start
+def render_markdown(text: str, resolve: Resolve, images: ImageLinks, *, shift: int = 1,
+                    id_prefix: str = "", lines: tuple[int, int] | None = None) -> str:
+    """Sanitised HTML of a narrative, or of the blocks that start on its `lines` (a section's
+    span, 0-based, end excluded); headings move down `shift` levels and get ids that start
     with `id_prefix`, unique within this call."""
-    tokens = _parser.parse(text)
+    tokens = parse_tokens(text)
+    if lines is not None:
+        tokens = blocks_within(tokens, lines)
     taken: set[str] = set()
+    last: dict[str, int] = {}
     for n, token in enumerate(tokens):
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(int(token.tag[1]) + shift, 6)}"
         if token.type == "heading_open":
-            token.attrSet("id", _unique(id_prefix + _slug(tokens[n + 1]), taken))
+            token.attrSet("id", _unique(id_prefix + _slug(tokens[n + 1]), taken, last))
         elif token.type == "inline" and token.children:
-            token.children = list(_with_reference_links(token.children, resolve))
-    html = _parser.renderer.render(tokens, _parser.options, {})
+            token.children = list(_shown_inline(token.children, resolve, images))
+    html = _renderer.render(tokens, parser_options(), {})
     return clean(html)
+
+
+def blocks_within(tokens: list[Token], lines: tuple[int, int]) -> list[Token]:
+    """The tokens of the top-level blocks that start within `lines`, with all they contain."""
+    chosen: list[Token] = []
+    inside = False
+    for token in tokens:
+        if token.level == 0 and token.map is not None:
+            inside = lines[0] <= token.map[0] < lines[1]
+        if inside:
+            chosen.append(token)
+    return chosen
 
 
 def link_references(text: str, resolve: Resolve) -> str:
     """A plain-text field as HTML: escaped, with the known ids in it made links."""
     tokens = list(_split_text(text, resolve))
-    return clean(_inline.renderInline(tokens, _parser.options, {}))
+    return clean(_renderer.renderInline(tokens, parser_options(), {}))
 
 
 def clean(html: str) -> str:
@@ -69,27 +105,47 @@ def _slug(inline: Token) -> str:
     return _SLUG_RE.sub("-", words.lower()).strip("-") or "section"
 
 
-def _unique(slug: str, taken: set[str]) -> str:
-    candidate, n = slug, 1
+def _unique(slug: str, taken: set[str], last: dict[str, int]) -> str:
+    """`slug`, or `slug-2`, `slug-3`...; `last` remembers the last number tried for each slug,
+    so that ten thousand equal headings cost linear time, not quadratic."""
+    candidate, n = slug, last.get(slug, 1)
     while candidate in taken:
         n += 1
         candidate = f"{slug}-{n}"
+    last[slug] = n
     taken.add(candidate)
     return candidate
 
 
-def _with_reference_links(children: list[Token], resolve: Resolve) -> Iterator[Token]:
-    """The inline tokens, with each known id in plain text made a link."""
+def _shown_inline(children: list[Token], resolve: Resolve, images: ImageLinks
+                  ) -> Iterator[Token]:
+    """The inline tokens as they may be shown: each known id in plain text made a link, a
+    link with a scheme other than http(s) left without its target, and an image shown only
+    from the address of its published file (otherwise its alternative text)."""
     inside_link = 0
     for child in children:
         if child.type == "link_open":
             inside_link += 1
+            if not is_safe_link(str(child.attrs.get("href", ""))):
+                child.attrs.pop("href", None)
         elif child.type == "link_close":
             inside_link -= 1
+        elif child.type == "image":
+            yield from _published_image(child, images)
+            continue
         if child.type != "text" or inside_link:
             yield child
             continue
         yield from _split_text(child.content, resolve)
+
+
+def _published_image(image: Token, images: ImageLinks) -> Iterator[Token]:
+    address = images(str(image.attrs.get("src", "")))
+    if address is None:
+        yield _text(image.content)
+        return
+    image.attrs["src"] = address
+    yield image
 
 
 def _split_text(text: str, resolve: Resolve) -> Iterator[Token]:

@@ -131,6 +131,11 @@ def later_count(recurrence: Recurrence) -> int:
     return len(recurrence.chain) - recurrence.later_start
 
 
+def image_links(pm: Postmortem, link: Linker) -> Callable[[str], str | None]:
+    """Links to the images the check published for this narrative, by their URL as written."""
+    return {image.src: link.to(image.address) for image in pm.image_files}.get
+
+
 def resolver(site: Site, link: Linker) -> Callable[[str], str | None]:
     """Links for the incident and action-item ids a narrative mentions, known ones only."""
     def resolve(target: str) -> str | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
 
 from hindsite.diagnostics import Diagnostic, Position, Severity, rule
 from hindsite.model import Reference, normalise_heading
@@ -27,7 +28,14 @@ RAW_HTML = rule("HS402", "raw-html", Severity.ERROR,
 UNSAFE_LINK = rule("HS403", "unsafe-link", Severity.ERROR,
                    "A link with a scheme other than http, https or a relative path.", STAGE)
 MISSING_IMAGE = rule("HS406", "missing-image", Severity.ERROR,
-                     "A relative image that is not a file inside the knowledge base.", STAGE)
+                     "An image that is not a file inside the knowledge base named by a "
+                     "relative path (an absolute path is refused too).", STAGE)
+NOT_AN_IMAGE = rule("HS407", "not-an-image", Severity.ERROR,
+                    "A file shown as an image that is not a PNG, JPEG, GIF, WebP or SVG image "
+                    "by its content (or is over the size limit).", STAGE)
+UNSAFE_SVG = rule("HS408", "unsafe-svg", Severity.ERROR,
+                  "An SVG image with script, event handlers, links, embedded content or "
+                  "references to other files; it is not published.", STAGE)
 REMOTE_IMAGE = rule("HS404", "remote-image", Severity.ERROR,
                     "An image from another host; images are files in the repository.", STAGE)
 
@@ -51,7 +59,19 @@ class Body:
 
 
 def parse_tokens(markdown: str) -> list[Token]:
+    """The narrative's tokens; the check and every page that shows the narrative read these,
+    so that nothing (a reference definition, a link) can read one way here and another there."""
     return _parser.parse(markdown)
+
+
+def parser_options() -> OptionsDict:
+    return _parser.options
+
+
+def is_safe_link(url: str) -> bool:
+    """A link a page may carry: http, https, or no scheme (a relative path or an anchor)."""
+    scheme = _SCHEME_RE.match(url.strip())
+    return scheme is None or scheme.group(1).lower() in SAFE_SCHEMES
 
 
 def read_body(markdown: str, path: str, first_line: int) -> tuple[Body, list[Diagnostic]]:
@@ -122,6 +142,8 @@ def _inline_problems(token: Token, locator: _Locator, references: list[Reference
             yield from _link_problem(src, line, locator, image=True)
             if is_local(src):
                 images.append(Reference(src, locator.find_url(line, src)))
+            elif not _SCHEME_RE.match(src.strip()) and not src.strip().startswith("//"):
+                yield MISSING_IMAGE.at(locator.find_url(line, src), _not_relative(src))
         elif child.type == "text":
             for match in REFERENCE_RE.finditer(child.content):
                 references.append(Reference(match.group(0), locator.find(line, match.group(0))))
@@ -138,6 +160,13 @@ def _link_problem(url: str, line: int, locator: _Locator, image: bool) -> Iterat
         yield REMOTE_IMAGE.at(locator.find_url(line, url),
                               f"image {url} is on another host; add the file to the repository "
                               "and link it by a relative path")
+
+
+def _not_relative(src: str) -> str:
+    if src.strip().startswith("/"):
+        return (f"image {src} is an absolute path; name the file relative to the postmortem, "
+                "like images/chart.png")
+    return f"image {src or '(empty)'} names no file; name the file relative to the postmortem"
 
 
 def _html_message(html: str) -> str:
