@@ -258,7 +258,8 @@ def test_numbers_and_times_are_read_as_written(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     text = edited("started: 2021-01-18T09:00:00Z", "started: 2021-01-18 10:00:00+01:00")
     text = text.replace("  summary: Some orders were not sent.\n",
-                        "  summary: Some orders were not sent.\n  customers: 0755\n")
+                        "  summary: Some orders were not sent.\n  customers: 0755\n"
+                        "  customer_summary: Some of your orders were not sent.\n")
 
     result = check(tmp_path, monkeypatch, text)
 

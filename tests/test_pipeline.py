@@ -38,7 +38,9 @@ def test_starter_knowledge_base_shows_a_held_and_a_failed_fix(
     assert kb.outcomes["PM-0001/A1"].recurred_in == ("PM-0004",)
     assert states["PM-0004/A1"] == "held"
     recurrence = kb.recurrence("PM-0011", "migration-locks-table")
-    assert recurrence.earlier == ("PM-0009",) and not recurrence.needs_answer
+    assert recurrence.earlier == ("PM-0009",) and recurrence.needs_answer
+    assert [i.ref for i in recurrence.undelivered_fixes] == ["PM-0009/A1"]
+    assert [i.ref for i in recurrence.completed_fixes] == []
 
 
 @pytest.mark.parametrize("enabled", [True, False])

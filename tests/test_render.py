@@ -235,8 +235,9 @@ def test_data_files_carry_the_records_and_derived_figures(site: Site) -> None:
 
 def test_figures_are_written_as_a_reader_expects() -> None:
     cases = {timedelta(minutes=45): "45 min", timedelta(hours=6, minutes=50): "6 h 50 min",
-             timedelta(hours=2): "2 h", timedelta(days=1, hours=5): "1 day 5 h",
-             timedelta(days=34, hours=23, minutes=38): "35 days"}
+             timedelta(hours=2): "2 h", timedelta(days=1, hours=5): "29 h",
+             timedelta(hours=52, minutes=48): "52 h 48 min",
+             timedelta(days=34, hours=23, minutes=38): "839 h 38 min"}
     for span, text in cases.items():
         assert format_duration(span) == text
     assert format_duration(None) == "—"

@@ -4,7 +4,9 @@ Computed once, for `hindsite check` and the site alike, exactly as the format de
 the earlier occurrences of cause K for postmortem B are the postmortems A listing K with
 A.started < B.started; the earlier fixes are A's action items addressing K; a fix counts
 as completed before B when it is done and its completion date is on or before the
-calendar date of B.started in B.started's own offset.
+calendar date of B.started in B.started's own offset, and as not delivered in time when it
+was due by that date and not done by it. Either way B owes an answer to "why didn't that fix
+everything?".
 """
 
 from __future__ import annotations
@@ -56,6 +58,11 @@ class Recurrence:
     def completed_fixes(self) -> tuple[ActionItem, ...]:
         """Earlier fixes done on or before the day this incident started, in its own offset."""
         return tuple(item for item in self.fixes if completed_by(item, self.started_day))
+
+    @property
+    def undelivered_fixes(self) -> tuple[ActionItem, ...]:
+        """Earlier fixes due on or before the day this incident started and not done by then."""
+        return tuple(item for item in self.fixes if undelivered_by(item, self.started_day))
 
     @property
     def recurs(self) -> bool:
@@ -147,15 +154,23 @@ def completed_by(item: ActionItem, day: date) -> bool:
     return item.status == "done" and item.completed is not None and item.completed <= day
 
 
+def undelivered_by(item: ActionItem, day: date) -> bool:
+    """Due on or before `day` and not done by then: open, in progress, dropped, or late."""
+    return item.due is not None and item.due <= day and not completed_by(item, day)
+
+
 def recurrences_of(key: str, chain: tuple[Postmortem, ...]) -> list[Recurrence]:
-    """Every occurrence of a cause against the others, in one pass along the sorted chain:
-    the earliest completion among earlier fixes tells whether an answer is owed."""
+    """Every occurrence of a cause against the others, in one pass along the sorted chain.
+
+    An answer is owed from the first day an earlier fix was either completed or due (a fix
+    due by then is delivered or not; both call for an answer), so the earliest such day
+    among earlier fixes tells whether it is owed."""
     found = []
     earliest_done: date | None = None
     group_start = 0
     for n, pm in enumerate(chain):
         if pm.started != chain[group_start].started:
-            for done in _completion_dates(chain[group_start:n], key):
+            for done in _answer_dates(chain[group_start:n], key):
                 earliest_done = done if earliest_done is None else min(earliest_done, done)
             group_start = n
         group_end = n + 1
@@ -167,9 +182,14 @@ def recurrences_of(key: str, chain: tuple[Postmortem, ...]) -> list[Recurrence]:
     return found
 
 
-def _completion_dates(pms: tuple[Postmortem, ...], key: str) -> list[date]:
-    return [item.completed for pm in pms for item in fixes_for(pm, key)
-            if item.status == "done" and item.completed is not None]
+def _answer_dates(pms: tuple[Postmortem, ...], key: str) -> list[date]:
+    """For each earlier fix, the first day from which an incident of its cause owes an answer."""
+    found = []
+    for item in (item for pm in pms for item in fixes_for(pm, key)):
+        days = [d for d in (item.due, item.completed if item.status == "done" else None) if d]
+        if days:
+            found.append(min(days))
+    return found
 
 
 def returns_by_cause(by_id: dict[str, Postmortem],
@@ -219,6 +239,15 @@ def fix_outcome(item: ActionItem, returns: dict[tuple[str, str], Returns]) -> Fi
 
 
 def earlier_fix_summary(recurrence: Recurrence) -> str:
-    """The completed earlier fixes as a diagnostic names them: PM-0007/A1 (completed 2009-03-02)."""
-    return ", ".join(f"{item.ref} (completed {item.completed})"
-                     for item in recurrence.completed_fixes)
+    """The earlier fixes that owe an answer, as a diagnostic names them:
+    'PM-0007/A1 (completed 2009-03-02)', 'PM-0009/A1 (due 2025-06-30, open)'."""
+    done = [f"{item.ref} (completed {item.completed})" for item in recurrence.completed_fixes]
+    late = [f"{item.ref} (due {item.due}, {_not_delivered(item)})"
+            for item in recurrence.undelivered_fixes]
+    return ", ".join(done + late)
+
+
+def _not_delivered(item: ActionItem) -> str:
+    if item.status == "done":
+        return f"completed only on {item.completed}"
+    return "won't do" if item.status == "wont-do" else item.status

@@ -51,6 +51,8 @@ class Metric:
     name: str
     value: int | float
     unit: str
+    audience: str = "customers"
+    """`internal` keeps the figure out of customer-facing drafts."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,8 @@ class Impact:
     summary: str
     customers: int | None
     metrics: tuple[Metric, ...]
+    customer_summary: str = ""
+    """What customers saw, in words fit to send them; `summary` is internal and never is."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +121,17 @@ class Option:
     risk: str
     recommended: bool
     pos: Position
+    detail: str = ""
+    chosen: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The choice among the options: when, by which forum or role (never a person), and why."""
+
+    date: date
+    forum: str
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +184,18 @@ class Postmortem:
     """Relative image paths in the narrative, as written."""
     image_files: tuple[PublishedImage, ...] = ()
     """The images the site publishes, once each has been read and checked."""
+    mitigated: datetime | None = None
+    """When the impact ended, if before `resolved` (when the fix was confirmed)."""
+    decision: Decision | None = None
+
+    @property
+    def impact_ended(self) -> datetime | None:
+        """Where impact is measured to: `mitigated` when recorded, else `resolved`."""
+        return self.mitigated or self.resolved
+
+    @property
+    def chosen_option(self) -> Option | None:
+        return next((o for o in self.options if o.chosen), None)
 
     @property
     def cause_keys(self) -> frozenset[str]:

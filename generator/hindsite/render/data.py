@@ -60,7 +60,8 @@ def incident_record(kb: KnowledgeBase, pm: Postmortem, directory_urls: bool) -> 
         "durations_seconds": {
             "to_detect": _seconds(spans.to_detect), "to_resolve": _seconds(spans.to_resolve),
             "impact": _seconds(spans.impact),
-            "to_first_communication": _seconds(spans.to_first_communication)},
+            "to_tell_customers": _seconds(spans.to_tell_customers),
+            "to_tell_internal": _seconds(spans.to_tell_internal)},
     }
 
 

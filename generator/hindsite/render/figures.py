@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 from hindsite.model import ActionItem, Postmortem
 
 OPEN_STATUSES = ("open", "in-progress")
+OUTSIDE_AUDIENCES = ("customers", "public", "partners")
+"""Who counts as told for "time to tell customers"; every other audience is internal."""
 SPELLED = {"wont-do": "Won't do"}
 """Values that do not read right with their dashes made spaces."""
 
@@ -24,19 +26,28 @@ class Durations:
     to_detect: timedelta
     to_resolve: timedelta | None
     impact: timedelta | None
-    to_first_communication: timedelta | None
+    to_tell_customers: timedelta | None
+    to_tell_internal: timedelta | None
 
 
 def durations(pm: Postmortem) -> Durations:
     """Time to detect (impact began → detected), to resolve (detected → resolved), how long
-    the impact lasted, and from detection to the first message in the communications log."""
-    first = min((c.at for c in pm.communications), default=None)
+    the impact lasted (to `mitigated` when recorded, else to `resolved`), and from detection
+    to the first message to customers, the public or partners, and to anyone inside."""
+    ended = pm.impact_ended
     return Durations(
         to_detect=pm.detected - pm.started,
         to_resolve=pm.resolved - pm.detected if pm.resolved else None,
-        impact=pm.resolved - pm.started if pm.resolved else None,
-        to_first_communication=max(first - pm.detected, timedelta(0)) if first else None,
+        impact=ended - pm.started if ended else None,
+        to_tell_customers=_to_first(pm, outside=True),
+        to_tell_internal=_to_first(pm, outside=False),
     )
+
+
+def _to_first(pm: Postmortem, outside: bool) -> timedelta | None:
+    first = min((c.at for c in pm.communications
+                 if (c.audience in OUTSIDE_AUDIENCES) == outside), default=None)
+    return max(first - pm.detected, timedelta(0)) if first else None
 
 
 def is_open(item: ActionItem) -> bool:
@@ -49,19 +60,14 @@ def is_overdue(item: ActionItem, as_of: date) -> bool:
 
 
 def format_duration(span: timedelta | None) -> str:
-    """'45 min', '6 h 50 min', '1 day 5 h', '35 days': as precise as the reader needs."""
+    """'45 min', '6 h 50 min', '52 h 48 min': exact to the minute and never rounded to days,
+    so that two figures for one span can never disagree."""
     if span is None:
         return "—"
     minutes = max(int(span.total_seconds() // 60), 0)
     hours, minute = divmod(minutes, 60)
-    days, hour = divmod(hours, 24)
-    if days >= 2:
-        whole = round(span.total_seconds() / 86400)
-        return f"{whole} days"
-    if days == 1:
-        return f"1 day {hour} h" if hour else "1 day"
     if hours:
-        return f"{hours} h {minute} min" if minute else f"{hours} h"
+        return f"{hours:,} h {minute} min" if minute else f"{hours:,} h"
     return f"{minute} min"
 
 

@@ -23,7 +23,8 @@ from hindsite.render.templating import render
 
 TOP_CAUSES = 10
 MEASURES = (("to_detect", "Time to detect"), ("to_resolve", "Time to resolve"),
-            ("to_first_communication", "Time to first communication"))
+            ("to_tell_customers", "Time to tell customers"),
+            ("to_tell_internal", "Time to tell anyone inside"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,8 @@ from hindsite.validate.schema import read_schema
 
 STAGE_TITLES = {"load": "Reading files and YAML", "schema": "Fields and types",
                 "fields": "Rules across fields and files", "body": "The narrative",
-                "recurrence": "Recurrence", "lint": "Lints"}
+                "recurrence": "Recurrence", "lint": "Lints",
+                "communication": "What the drafts are written from"}
 FORMATS = {"date-time": "date and time with offset", "date": "date (YYYY-MM-DD)", "uri": "URL"}
 TYPES = {"string": "text", "integer": "whole number", "number": "number",
          "boolean": "true or false", "object": "mapping", "array": "list"}

@@ -7,6 +7,7 @@ from hindsite.compose import Positions
 from hindsite.diagnostics import Diagnostic, Severity
 from hindsite.load import Document
 from hindsite.model import Catalog, Postmortem
+from hindsite.validate import communication  # noqa: F401  (declares its rules)
 from hindsite.validate.body import missing_sections, read_body
 from hindsite.validate.catalog import catalog_diagnostics
 from hindsite.validate.fields import Record, check_fields

@@ -19,7 +19,7 @@ STAGE = "fields"
 UNKNOWN_KEY = rule("HS301", "unknown-key", Severity.ERROR,
                    "A team, service or cause key that catalog.yml does not define.", STAGE)
 TIME_ORDER = rule("HS302", "time-order", Severity.ERROR,
-                  "started, detected and resolved go back in time.", STAGE)
+                  "started, detected, mitigated and resolved go back in time.", STAGE)
 TIMELINE_ORDER = rule("HS303", "timeline-order", Severity.ERROR,
                       "A timeline entry is earlier than the one before it.", STAGE)
 DUPLICATE_ACTION_ID = rule("HS305", "duplicate-action-id", Severity.ERROR,
@@ -94,6 +94,14 @@ def times_in_order(record: Record) -> Iterator[Diagnostic]:
     if pm.resolved is not None and pm.resolved < pm.detected:
         yield TIME_ORDER.at(where.at(("resolved",)),
                             "resolved is before detected; check both times and their offsets")
+    if pm.mitigated is not None and pm.mitigated < pm.started:
+        yield TIME_ORDER.at(where.at(("mitigated",)),
+                            "mitigated is before started; the impact cannot end before it "
+                            "begins: check both times and their offsets")
+    elif pm.mitigated is not None and pm.resolved is not None and pm.resolved < pm.mitigated:
+        yield TIME_ORDER.at(where.at(("resolved",)),
+                            "resolved is before mitigated; the fix is confirmed after the impact "
+                            "ends: check both times and their offsets")
 
 
 @field_rule

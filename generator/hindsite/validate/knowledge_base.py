@@ -17,8 +17,9 @@ UNKNOWN_REFERENCE = rule("HS405", "unknown-reference", Severity.ERROR,
                          "The body mentions an incident or action item that does not exist.",
                          "body")
 MISSING_WHY = rule("HS501", "missing-why-earlier-fixes-failed", Severity.ERROR,
-                   "A recurring cause whose earlier fix was completed must say why it did not "
-                   "prevent this (a warning until published).", "recurrence")
+                   "A recurring cause whose earlier fix was completed, or was due and not "
+                   "delivered, must say why it did not prevent this (a warning until "
+                   "published).", "recurrence")
 WHY_WITHOUT_HISTORY = rule("HS502", "why-without-earlier-occurrence", Severity.WARNING,
                            "why_earlier_fixes_failed on a cause no earlier incident lists: the "
                            "key is probably not the one they used.", "recurrence")
@@ -62,8 +63,8 @@ def recurrence_rules(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             if recurrence.needs_answer and not cause.why_earlier_fixes_failed:
                 yield MISSING_WHY.at(
                     cause.pos,
-                    f"cause '{cause.key}' came back after earlier fixes were completed: "
-                    f"{earlier_fix_summary(recurrence)} (earlier incidents: "
+                    f"cause '{cause.key}' came back after an earlier fix was completed or fell "
+                    f"due: {earlier_fix_summary(recurrence)} (earlier incidents: "
                     f"{', '.join(recurrence.earlier)}); add why_earlier_fixes_failed to this "
                     "cause: why didn't that fix everything?",
                     severity=Severity.ERROR if published else Severity.WARNING)

@@ -17,6 +17,7 @@ from hindsite.model import (
     Cause,
     CauseType,
     Communication,
+    Decision,
     Impact,
     Metric,
     Option,
@@ -56,13 +57,16 @@ def build_postmortem(data: dict[str, Any], where: Positions, body_text: str, bod
         action_items=tuple(_action_item(incident, a, where, ("action_items", n))
                            for n, a in enumerate(data.get("action_items", ()))),
         options=tuple(Option(o["title"], o["cost"], o["risk"], o.get("recommended", False),
-                             where.at(("options", n)))
+                             where.at(("options", n)), o.get("detail", ""),
+                             o.get("chosen", False))
                       for n, o in enumerate(data.get("options", ()))),
         body=body_text,
         body_line=body_line,
         sections=body.sections,
         references=body.references,
         images=body.images,
+        mitigated=_time(data["mitigated"]) if "mitigated" in data else None,
+        decision=_decision(data["decision"]) if "decision" in data else None,
     )
 
 
@@ -73,9 +77,15 @@ def _time(text: str) -> datetime:
 
 
 def _impact(data: dict[str, Any]) -> Impact:
-    metrics = tuple(Metric(m["name"], m["value"], m.get("unit", ""))
+    metrics = tuple(Metric(m["name"], m["value"], m.get("unit", ""),
+                           m.get("audience", "customers"))
                     for m in data.get("metrics", ()))
-    return Impact(data["summary"], data.get("customers"), metrics)
+    return Impact(data["summary"], data.get("customers"), metrics,
+                  data.get("customer_summary", ""))
+
+
+def _decision(data: dict[str, Any]) -> Decision:
+    return Decision(date.fromisoformat(data["date"]), data["forum"], data["reason"])
 
 
 def _cause(data: dict[str, Any], where: Positions, ypath: YamlPath) -> Cause:
