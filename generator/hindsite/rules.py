@@ -11,10 +11,18 @@ from types import ModuleType
 
 from hindsite import compose, load, similar
 from hindsite.diagnostics import Rule
-from hindsite.validate import body, catalog, fields, knowledge_base, lints, schema
+from hindsite.validate import (
+    body,
+    catalog,
+    communication,
+    fields,
+    knowledge_base,
+    lints,
+    schema,
+)
 
 RULE_MODULES: tuple[ModuleType, ...] = (
-    load, compose, catalog, schema, fields, knowledge_base, body, similar, lints)
+    load, compose, catalog, schema, fields, communication, knowledge_base, body, similar, lints)
 """Every module that declares rules, in the order of the stages."""
 
 
