@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
@@ -115,3 +116,16 @@ def test_a_marker_in_a_team_page_is_filled(tmp_path: Path) -> None:
     page = (built(root) / "levels" / "index.html").read_text()
     assert "<strong>SEV1</strong>" in page and "called in, at any hour" in page
     assert "<!-- hindsite:no-such-thing -->" in page
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("[]", "must be a list of levels"),
+    ("[P1, P1]", "'P1' is listed twice"),
+    ("[{P1: a, P2: b}]", "each level is a name or 'NAME: what it means'"),
+    ("[3]", "each level is a name"),
+])
+def test_malformed_severity_levels_are_named(value: str, message: str) -> None:
+    from hindsite.config import ConfigError, parse_settings
+
+    with pytest.raises(ConfigError, match=message):
+        parse_settings({"severity_levels": yaml.safe_load(value)}, Path("."))

@@ -480,3 +480,24 @@ def test_a_symbolic_link_is_named_as_itself(tmp_path: Path,
     assert display_path(Path("link.md")) == "link.md"
     assert display_path(tmp_path / "link.md") == "link.md"
     assert display_path(Path("/somewhere/else.md")) == "/somewhere/else.md"
+
+
+def test_excluded_files_and_folders_are_not_read(tmp_path: Path) -> None:
+    root = tmp_path / "postmortems"
+    for name in ("README.md", "2024/README.md", "2024/PM-0001-a.md", "old/PM-0002-b.md",
+                 "2024/notes/PM-0003-c.md"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x")
+    found = [p.relative_to(root).as_posix()
+             for p in hindsite.load.discover(root, ("README.md", "old", "2024/notes/*"))[0]]
+    assert found == ["2024/PM-0001-a.md"]
+    assert len(hindsite.load.discover(root)[0]) == 5
+
+
+def test_the_readme_of_the_postmortems_folder_is_not_a_postmortem(tmp_path: Path) -> None:
+    (tmp_path / "postmortems").mkdir()
+    (tmp_path / "postmortems" / "catalog.yml").write_text(CATALOG)
+    (tmp_path / "postmortems" / "README.md").write_text("# How to write one\n")
+    assert run_check(Settings(base=tmp_path)).diagnostics == []
+    checked = run_check(Settings(base=tmp_path, exclude=()))
+    assert [d.code for d in checked.diagnostics] == ["HS104"]

@@ -17,6 +17,7 @@ from hindsite.rules import find_rule
 
 DEFAULT_SECTIONS = ("Summary", "What happened", "Why it happened", "Lessons learned")
 DEFAULT_LEVELS = ("SEV1", "SEV2", "SEV3", "SEV4")
+DEFAULT_EXCLUDE = ("README.md",)
 DEFAULT_MEANINGS = {
     "SEV1": "A core service is down or losing data for many customers; everyone needed is "
             "called in, at any hour.",
@@ -46,6 +47,7 @@ class Settings:
     required_sections: tuple[str, ...] = DEFAULT_SECTIONS
     blame_phrases: tuple[str, ...] = DEFAULT_BLAME
     rules: Mapping[str, Severity | None] = field(default_factory=dict)
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     suggestions: int = 3
 
     @property
@@ -67,6 +69,7 @@ OPTIONS = {
     "required_sections": "the level-2 sections every postmortem body must have",
     "blame_phrases": "phrases reported as blame language",
     "rules": "per-rule severity: error, warning, info or off, by code or name",
+    "exclude": "files and folders of the postmortems folder that are not postmortems",
     "suggestions": "how many 'possibly the same cause' suggestions an incident page shows",
 }
 
@@ -87,6 +90,7 @@ def parse_settings(options: Mapping[str, Any] | None, base: Path) -> Settings:
         required_sections=_texts(options, "required_sections", DEFAULT_SECTIONS),
         blame_phrases=_texts(options, "blame_phrases", DEFAULT_BLAME),
         rules=_rule_severities(options.get("rules") or {}),
+        exclude=_texts(options, "exclude", DEFAULT_EXCLUDE, empty=True),
         suggestions=_count(options, "suggestions", 3),
     )
 
@@ -98,8 +102,11 @@ def _text(options: Mapping[str, Any], name: str, default: str) -> str:
     return value
 
 
-def _texts(options: Mapping[str, Any], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+def _texts(options: Mapping[str, Any], name: str, default: tuple[str, ...],
+           empty: bool = False) -> tuple[str, ...]:
     value = options.get(name, default)
+    if empty and value is None:
+        return ()
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v for v in value):
         raise ConfigError(f"hindsite option '{name}' must be a list of text, got {value!r}")
     return tuple(value)

@@ -6,6 +6,7 @@ the position of every value is the work of `hindsite.compose`.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 from dataclasses import dataclass
@@ -58,15 +59,19 @@ def display_path(path: Path) -> str:
     return path.as_posix()
 
 
-def discover(root: Path) -> tuple[list[Path], list[Diagnostic]]:
-    """Every `*.md` under `root`, sorted; symbolic links leaving `root` are reported, not read."""
+def discover(root: Path, exclude: tuple[str, ...] = ()) -> tuple[list[Path], list[Diagnostic]]:
+    """Every `*.md` under `root` that no `exclude` pattern matches, sorted; symbolic links
+    leaving `root` are reported, not read."""
     files: list[Path] = []
     problems: list[Diagnostic] = []
     real_root = root.resolve()
     for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and not excluded(Path(folder, d).relative_to(root), exclude))
         for name in sorted(dirs + names):
             entry = Path(folder) / name
+            if name in names and excluded(entry.relative_to(root), exclude):
+                continue
             if entry.is_symlink() and not _inside(_target(entry), real_root):
                 problems.append(SYMLINK_OUTSIDE.at(
                     Position(display_path(entry)),
@@ -76,6 +81,14 @@ def discover(root: Path) -> tuple[list[Path], list[Diagnostic]]:
                 files.append(entry)
         dirs[:] = [d for d in dirs if not (Path(folder) / d).is_symlink()]
     return files, problems
+
+
+def excluded(relative: Path, patterns: tuple[str, ...]) -> bool:
+    """Whether a file or folder is left out: a pattern without '/' matches its name at any
+    depth (`README.md`), one with '/' its path under the postmortems folder (`old/*`)."""
+    path = relative.as_posix()
+    return any(fnmatch.fnmatchcase(path if "/" in pattern else relative.name, pattern.strip("/"))
+               for pattern in patterns)
 
 
 def _inside(path: Path | None, root: Path) -> bool:

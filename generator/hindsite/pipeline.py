@@ -46,7 +46,7 @@ class CheckResult:
 def run_check(settings: Settings) -> CheckResult:
     """Read and check the whole knowledge base; every problem comes back as a diagnostic."""
     catalog, problems = read_catalog(settings.catalog)
-    paths, found = discover(settings.folder)
+    paths, found = discover(settings.folder, settings.exclude)
     problems += found
     postmortems: list[Postmortem] = []
     features: dict[str, TextFeatures] = {}
