@@ -69,8 +69,8 @@ OPTIONS = {
     "required_sections": "the level-2 sections every postmortem body must have",
     "blame_phrases": "phrases reported as blame language",
     "rules": "per-rule severity: error, warning, info or off, by code or name",
-    "exclude": "files and folders of the postmortems folder that are not postmortems",
     "suggestions": "how many 'possibly the same cause' suggestions an incident page shows",
+    "exclude": "files and folders of the postmortems folder that are not postmortems",
 }
 
 
