@@ -394,3 +394,39 @@ def test_reference_definitions_resolve_the_same_on_every_page(project: Path) -> 
         assert "evil.example" not in page.read_text(encoding="utf-8"), page
     (shown,) = images_of(site / "lessons/index.html")
     assert (site / "lessons" / shown).read_bytes() == PNG
+
+
+@pytest.mark.parametrize("markup", ["<script>alert(1)</script>",
+                                    '<img src="https://evil.example/x.png">',
+                                    '<a href="#" onclick="alert(1)">x</a>'])
+def test_a_docs_page_with_script_or_a_remote_resource_stops_the_build(
+        project: Path, markup: str, caplog: pytest.LogCaptureFixture) -> None:
+    (project / "docs/index.md").write_text(f"# Home\n\n{markup}\n")
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        site_build(project)
+    assert "index.md: line" in caplog.text
+    assert not (project / "site/index.html").exists()
+
+
+def test_a_generated_page_is_checked_before_it_is_written(
+        project: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """Were a renderer ever to let script through, the page would stop the build."""
+    import hindsite.plugin
+
+    real = hindsite.plugin.render_page
+    monkeypatch.setattr(hindsite.plugin, "render_page", lambda *args: real(*args).replace(
+        "</h2>", '</h2><img src="x.png" onerror="alert(1)">', 1))
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        site_build(project)
+    assert "event handler onerror" in caplog.text
+
+
+def test_every_page_carries_a_content_security_policy(project: Path) -> None:
+    site = site_build(project, strict=True)
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        head = page.read_text(encoding="utf-8").split("</head>", 1)[0]
+        assert head.count('http-equiv="Content-Security-Policy"') == 1, page
+        policy = head.split('http-equiv="Content-Security-Policy" content="', 1)[1]
+        assert policy.startswith("default-src 'self'; script-src 'self' "), page

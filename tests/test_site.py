@@ -92,9 +92,13 @@ def page(browser: object, site: str) -> Iterator[object]:
     outside: list[str] = []
     page.on("request", lambda request: outside.append(request.url)
             if not request.url.startswith((site, "data:", "blob:")) else None)
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
     assert outside == [], f"the site fetched from other hosts: {outside}"
+    assert refused == [], f"the policy refused part of the site: {refused}"
 
 
 def search(page: object, query: str) -> object:
@@ -126,6 +130,30 @@ def test_search_finds_an_incident_by_id_from_a_deep_page(page: object, site: str
     assert first.inner_text().startswith("PM-0002: ")
     first.click()
     page.wait_for_url("**/incidents/PM-0002/")  # type: ignore[attr-defined]
+
+
+def test_the_theme_and_search_work_under_the_content_security_policy(page: object,
+                                                                    site: str) -> None:
+    """Every page carries the policy; the fixture fails on anything it refuses."""
+    for address in ("", "incidents/PM-0004/", "insights/", "lessons/", "causes/", "404.html"):
+        page.goto(site + address)  # type: ignore[attr-defined]
+        policy = page.locator('meta[http-equiv="Content-Security-Policy"]')  # type: ignore[attr-defined]
+        assert "script-src 'self'" in (policy.get_attribute("content") or "")
+    assert search(page, CAUSE).count()  # type: ignore[attr-defined]
+
+
+def test_the_policy_refuses_a_script_the_theme_did_not_bring(browser: object, site: str) -> None:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text))
+    page.goto(site + "incidents/PM-0004/")
+    page.evaluate("""() => { const s = document.createElement('script');
+                             s.textContent = 'window.injected = 1';
+                             document.body.appendChild(s); }""")
+    assert page.evaluate("typeof window.injected") == "undefined"
+    context.close()
+    assert any("Content Security Policy" in text for text in refused), refused
 
 
 def test_incident_links_to_cause_and_back_to_earlier_incident(page: object, site: str) -> None:

@@ -30,6 +30,7 @@ from mkdocs.structure.toc import get_toc
 
 from hindsite.config import ConfigError, Settings, parse_settings
 from hindsite.diagnostics import Diagnostic, Severity
+from hindsite.guard import page_problems, with_policy
 from hindsite.guides import guide_pages
 from hindsite.link import KnowledgeBase
 from hindsite.model import PublishedImage
@@ -164,6 +165,18 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
 
     on_page_content = CombinedEvent(_render_content, _index_content)
 
+    @event_priority(-100)
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        """Every page, last: nothing that runs or fetches from elsewhere may leave the build."""
+        return guarded(output, page.content or "", page.file.src_uri)
+
+    @event_priority(-100)
+    def on_post_template(self, output_content: str, /, *, template_name: str,
+                         config: MkDocsConfig) -> str:
+        if not template_name.endswith(".html"):
+            return output_content
+        return guarded(output_content, "", template_name)
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         search, self.search = self.search, None
         if search is None:
@@ -186,6 +199,18 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         """Rebuild when a postmortem or the catalog changes, not only the docs."""
         server.watch(str(self.settings.folder))
         return server
+
+
+def guarded(output: str, content: str, name: str) -> str:
+    """The page with its Content-Security-Policy; a page that would run script other than
+    the theme's, or fetch from another host, stops the build."""
+    problems = page_problems(output, content)
+    if problems:
+        for problem in problems:
+            log.error(f"{name}: {problem}")
+        raise PluginError(f"hindsite: {name} would carry script or a resource from another "
+                          f"host ({problems[0]}); the page was not written")
+    return with_policy(output)
 
 
 def narrative_images(kb: KnowledgeBase) -> list[PublishedImage]:

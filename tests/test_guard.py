@@ -1,0 +1,56 @@
+"""The last line of defence: what a page may not carry, and the policy added to each page."""
+
+from __future__ import annotations
+
+import pytest
+
+from hindsite.guard import content_security_policy, page_problems, with_policy
+
+PAGE = """<!doctype html><html><head>
+<meta charset="utf-8">
+<title>t</title>
+<script>var theme = 1;</script>
+<script src="../assets/javascripts/bundle.js"></script>
+<link rel="stylesheet" href="../assets/hindsite.css">
+</head><body><article>{content}</article>
+<a href="https://tracker.example.com/OPS-1">a link to read is not fetched</a>
+</body></html>"""
+
+
+@pytest.mark.parametrize("content", [
+    "<script>alert(1)</script>",
+    '<script src="x.js"></script>',
+    '<p onclick="alert(1)">x</p>',
+    '<svg><rect onload="alert(1)"/></svg>',
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href=" JavaScript:alert(1)">x</a>',
+    '<img src="https://evil.example/x.png">',
+    '<img src="//evil.example/x.png">',
+    '<img srcset="a.png 1x, https://evil.example/x.png 2x">',
+    '<link rel="stylesheet" href="https://evil.example/s.css">',
+    '<div style="background: url(https://evil.example/x.png)">x</div>',
+    "<style>@import 'https://evil.example/s.css';</style>",
+    '<svg><image href="https://evil.example/x.png"/></svg>',
+    '<iframe src="../x/"></iframe>',
+    '<meta http-equiv="refresh" content="0; url=https://evil.example/">',
+    '<base href="https://evil.example/">',
+])
+def test_a_page_that_runs_script_or_fetches_elsewhere_is_refused(content: str) -> None:
+    page = PAGE.format(content=content)
+    assert page_problems(page, content), content
+
+
+def test_the_theme_s_own_scripts_and_local_files_pass() -> None:
+    content = ('<p>Text <a href="../x/">x</a> <img src="images/0a.png" alt="a"> '
+               '<img src="data:image/png;base64,AA" alt="b"></p><svg><use href="#a"/></svg>')
+    assert page_problems(PAGE.format(content=content), content) == []
+
+
+def test_the_policy_allows_the_page_s_inline_scripts_by_hash_and_nothing_else() -> None:
+    page = with_policy(PAGE.format(content="<p>x</p>"))
+    head = page.split("<title>", 1)[0]
+    assert head.count("Content-Security-Policy") == 1
+    policy = content_security_policy(["var theme = 1;"])
+    assert f'content="{policy}"' in head
+    assert "'sha256-" in policy and "'unsafe-inline'" not in policy.split("style-src")[0]
+    assert "default-src 'self'" in policy and "object-src 'none'" in policy
