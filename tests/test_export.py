@@ -34,7 +34,7 @@ def test_one_row_per_incident_with_the_documented_columns() -> None:
     first = found[0]
     assert (first["fixes_failed"], first["action_items"], first["action_items_done"]) == (
         "1", "3", "2")
-    assert found[3]["customers"] == "" and found[1]["minutes_to_first_communication"] == ""
+    assert found[3]["customers"] == "" and found[1]["minutes_to_tell_customers"] == ""
 
 
 def test_text_a_spreadsheet_would_run_is_defused(tmp_path: Path) -> None:
