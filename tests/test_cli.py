@@ -148,6 +148,20 @@ def test_a_config_file_elsewhere_sets_the_knowledge_base(
     ((), "plugins:\n  - hindsite:\n      rules: {HS601: loud}\n",
      "hindsite: hindsite option 'rules': 'HS601' must be error, warning, info or off, "
      "got 'loud'\n"),
+    ((), "plugins:\n  - hindsite:\n      severity_levels: []\n",
+     "hindsite: hindsite option 'severity_levels' must be a list of levels, worst first, "
+     "got []\n"),
+    ((), "plugins:\n  - hindsite:\n      blame_phrases: [blame, '  ']\n",
+     "hindsite: hindsite option 'blame_phrases' must be a list of text, none of it blank, "
+     "got ['blame', '  ']\n"),
+    ((), "plugins:\n  - hindsite:\n      postmortems: /etc\n",
+     "hindsite: hindsite option 'postmortems' must be a folder inside the project (beside "
+     "mkdocs.yml), got '/etc'\n"),
+    ((), "plugins:\n  - hindsite:\n      postmortems: ../../..\n",
+     "hindsite: hindsite option 'postmortems' must be a folder inside the project (beside "
+     "mkdocs.yml), got '../../..'\n"),
+    (("/etc",), None, "hindsite: /etc is not in the knowledge base postmortems (no mkdocs.yml, "
+     "postmortems folder or catalog.yml holds it)\n"),
     (("-f", "missing.yml"), None, "hindsite: no such configuration file: missing.yml\n"),
     (("postmortems/2031",), None, "hindsite: no such file or folder: postmortems/2031\n"),
 ])
@@ -174,6 +188,42 @@ def test_mkdocs_yml_is_read_without_running_its_tags(tmp_path: Path,
 
     assert run(capsys) == (0, "no problems in 1 file\n", "")
     assert not marker.exists()
+
+
+def test_a_folder_outside_any_knowledge_base_is_not_reported_as_clean(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "empty").mkdir()
+    monkeypatch.chdir(tmp_path / "empty")
+
+    code, out, err = run(capsys, "/etc")
+
+    assert (code, out) == (2, "") and "/etc is not in the knowledge base" in err
+
+
+def test_an_environment_tag_is_read_as_the_site_reads_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`!ENV [NAME, default]` in mkdocs.yml names the same folder for the CLI as for MkDocs."""
+    work = knowledge_base(tmp_path, monkeypatch)
+    shutil.copytree(work / "postmortems", work / "other")
+    (work / "other" / FILE.split("/", 1)[1]).write_text(
+        edited("severity: SEV2", "severity: SEV9"), encoding="utf-8")
+    (work / "mkdocs.yml").write_text(
+        "site_name: x\nplugins:\n  - hindsite:\n"
+        "      postmortems: !ENV [HINDSITE_TEST_FOLDER, postmortems]\n", encoding="utf-8")
+    monkeypatch.delenv("HINDSITE_TEST_FOLDER", raising=False)
+    assert run(capsys) == (0, "no problems in 1 file\n", "")
+
+    monkeypatch.setenv("HINDSITE_TEST_FOLDER", "other")
+    code, out, _err = run(capsys)
+    assert code == 1 and out.startswith("other/2021/PM-0001-orders-not-emailed.md:5:11: "
+                                        "error HS204 "), out
+
+    from mkdocs.config import load_config
+    (work / "docs").mkdir()
+    config = load_config(str(work / "mkdocs.yml"))
+    assert config.plugins["hindsite"].options["postmortems"] == "other"  # type: ignore[attr-defined]
 
 
 def test_an_unknown_format_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

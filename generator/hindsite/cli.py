@@ -43,6 +43,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not path.exists():
                 raise ConfigError(f"no such file or folder: {path}")
         settings = settings_for(args.config_file, wanted[0] if wanted else Path("."))
+        for path in wanted:
+            if not in_knowledge_base(path, settings):
+                raise ConfigError(f"{path} is not in the knowledge base {settings.folder} "
+                                  "(no mkdocs.yml, postmortems folder or catalog.yml holds it)")
     except ConfigError as err:
         print(f"hindsite: {err}", file=sys.stderr)
         return EXIT_USAGE
@@ -53,6 +57,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
             out.write(as_markdown(shown, result.files))
     return EXIT_PROBLEMS if has_errors(shown, strict=args.strict) else EXIT_OK
+
+
+def in_knowledge_base(path: Path, settings: Settings) -> bool:
+    """Whether `path` is the knowledge base, in it, or a folder that holds it: anything else
+    would be reported on as if it had no problems."""
+    where, folder = path.resolve(), settings.folder.resolve()
+    return where == folder or folder in where.parents or where in folder.parents
 
 
 def settings_for(config_file: Path | None, start: Path) -> Settings:

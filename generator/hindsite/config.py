@@ -5,6 +5,7 @@ One parser serves both shells, so CI and the published site can never disagree a
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,7 +85,7 @@ def parse_settings(options: Mapping[str, Any] | None, base: Path) -> Settings:
     levels, meanings = _severity_levels(options.get("severity_levels"))
     return Settings(
         base=base,
-        postmortems=_text(options, "postmortems", "postmortems"),
+        postmortems=_folder_inside(base, _text(options, "postmortems", "postmortems")),
         severity_levels=levels,
         severity_meanings=meanings,
         required_sections=_texts(options, "required_sections", DEFAULT_SECTIONS),
@@ -102,13 +103,28 @@ def _text(options: Mapping[str, Any], name: str, default: str) -> str:
     return value
 
 
+def _folder_inside(base: Path, name: str) -> str:
+    """The postmortems folder, which must lie inside the project: the check reads it and
+    the site publishes from it."""
+    inside = not Path(name).is_absolute()
+    if inside:
+        project, folder = base.resolve(), (base / name).resolve()
+        inside = folder == project or project in folder.parents
+    if not inside:
+        raise ConfigError(f"hindsite option 'postmortems' must be a folder inside the project "
+                          f"(beside mkdocs.yml), got {name!r}")
+    return name
+
+
 def _texts(options: Mapping[str, Any], name: str, default: tuple[str, ...],
            empty: bool = False) -> tuple[str, ...]:
     value = options.get(name, default)
     if empty and value is None:
         return ()
-    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v for v in value):
-        raise ConfigError(f"hindsite option '{name}' must be a list of text, got {value!r}")
+    if not isinstance(value, (list, tuple)) or \
+            not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"hindsite option '{name}' must be a list of text, none of it blank, "
+                          f"got {value!r}")
     return tuple(value)
 
 
@@ -133,11 +149,11 @@ def _severity_levels(value: Any) -> tuple[tuple[str, ...], dict[str, str]]:
 
 
 def _severity_level(entry: Any) -> tuple[str, str]:
-    if isinstance(entry, str) and entry:
+    if isinstance(entry, str) and entry.strip():
         return entry, ""
     if isinstance(entry, Mapping) and len(entry) == 1:
         name, meaning = next(iter(entry.items()))
-        if isinstance(name, str) and name and isinstance(meaning, str):
+        if isinstance(name, str) and name.strip() and isinstance(meaning, str):
             return name, meaning.strip()
     raise ConfigError("hindsite option 'severity_levels': each level is a name or 'NAME: what "
                       f"it means', got {entry!r}")
@@ -167,9 +183,31 @@ def _rule_severities(value: Any) -> dict[str, Severity | None]:
 
 
 class _MkDocsYamlLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without running it: MkDocs' own tags (!ENV, !!python/name) read as None."""
+    """Reads mkdocs.yml as MkDocs does, without running it: `!ENV` reads the environment as
+    MkDocs does; other tags of MkDocs' own (!relative, !!python/name) read as None."""
 
 
+def _environment_value(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """`!ENV NAME` or `!ENV [NAME, OTHER, default]`: the first variable that is set, read as
+    a YAML value, else the default (the last item of a list of two or more), else None."""
+    if isinstance(node, yaml.ScalarNode):
+        names, default = [loader.construct_scalar(node)], None
+    elif isinstance(node, yaml.SequenceNode):
+        items = loader.construct_sequence(node)
+        names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
+    else:
+        return None
+    for name in names:
+        if isinstance(name, str) and name in os.environ:
+            try:
+                value = yaml.safe_load(os.environ[name])
+            except yaml.YAMLError:
+                return os.environ[name]
+            return os.environ[name] if isinstance(value, (dict, list)) else value
+    return default
+
+
+_MkDocsYamlLoader.add_constructor("!ENV", _environment_value)
 _MkDocsYamlLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 _MkDocsYamlLoader.add_multi_constructor("tag:yaml.org,2002:python/",
                                         lambda loader, suffix, node: None)

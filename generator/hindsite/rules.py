@@ -19,10 +19,12 @@ from hindsite.validate import (
     knowledge_base,
     lints,
     schema,
+    values,
 )
 
 RULE_MODULES: tuple[ModuleType, ...] = (
-    load, compose, catalog, schema, fields, communication, knowledge_base, body, similar, lints)
+    load, compose, catalog, schema, values, fields, communication, knowledge_base, body,
+    similar, lints)
 """Every module that declares rules, in the order of the stages."""
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from hindsite.compose import Positions
 from hindsite.diagnostics import Diagnostic, Severity
 from hindsite.load import Document
@@ -14,6 +16,7 @@ from hindsite.validate.fields import Record, check_fields
 from hindsite.validate.lints import lint_body, lint_front_matter
 from hindsite.validate.records import build_catalog, build_postmortem
 from hindsite.validate.schema import schema_diagnostics, take_text_as_written
+from hindsite.validate.values import admitted
 
 __all__ = ["check_catalog", "check_document", "front_matter_id"]
 
@@ -23,8 +26,10 @@ def check_document(doc: Document, catalog: Catalog | None, *, severity_levels: t
                    ) -> tuple[Postmortem | None, list[Diagnostic]]:
     """Every problem of one file, and its model value when its front matter is valid; the
     options are the configured values themselves, so this stage needs no configuration."""
-    data = take_text_as_written(doc.data or {}, "postmortem", doc.positions)
-    problems = list(schema_diagnostics(data, "postmortem", doc.positions, severity_levels))
+    data, problems = admitted(take_text_as_written(doc.data or {}, "postmortem", doc.positions),
+                              doc.positions, "the front matter")
+    problems += beside(schema_diagnostics(data, "postmortem", doc.positions, severity_levels),
+                       problems)
     schema_valid = not any(d.severity is Severity.ERROR for d in problems)
     body, body_problems = read_body(doc.body, doc.path, doc.body_line)
     problems += body_problems
@@ -39,6 +44,12 @@ def check_document(doc: Document, catalog: Catalog | None, *, severity_levels: t
     return pm, problems
 
 
+def beside(found: Iterable[Diagnostic], earlier: list[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics of `found` that do not point where one of `earlier` already does."""
+    taken = {(d.line, d.col) for d in earlier}
+    return [d for d in found if (d.line, d.col) not in taken]
+
+
 def front_matter_id(doc: Document) -> str | None:
     """The id a file claims, even when the rest is invalid: other files may refer to it."""
     ident = (doc.data or {}).get("id")
@@ -47,7 +58,9 @@ def front_matter_id(doc: Document) -> str | None:
 
 def check_catalog(data: dict[str, object] | None,
                   where: Positions) -> tuple[Catalog, list[Diagnostic]]:
-    problems = list(schema_diagnostics(data or {}, "catalog", where))
+    data, problems = admitted(take_text_as_written(data or {}, "catalog", where), where,
+                              "the catalog")
+    problems += beside(schema_diagnostics(data, "catalog", where), problems)
     catalog = build_catalog(data, where)
     problems += catalog_diagnostics(data, where, catalog)
     return catalog, problems

@@ -15,8 +15,9 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 
 from hindsite.compose import Positions, YamlPath
@@ -44,17 +45,64 @@ SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 DATE_TIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}"
                           r"(:[0-9]{2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})")
 
+YEARS = (1970, 2999)
+"""Dates and times outside these years are refused: they are typing mistakes, and date
+arithmetic near the ends of the calendar overflows."""
+URL_FORBIDDEN = frozenset(' <>"{}|\\^`')
+
 _checker = FormatChecker(formats=())
+
+
+class YearOutOfRange(ValueError):
+    """A well-formed date outside `YEARS`."""
+
+
+def _in_years(moment: date) -> bool:
+    if not YEARS[0] <= moment.year <= YEARS[1]:
+        raise YearOutOfRange(f"write a date between the years {YEARS[0]} and {YEARS[1]}")
+    return True
 
 
 @_checker.checks("date-time", raises=ValueError)
 def _is_date_time(value: object) -> bool:
-    return not isinstance(value, str) or parse_time(value) is not None
+    if not isinstance(value, str):
+        return True
+    parsed = parse_time(value)
+    return parsed is not None and _in_years(parsed)
 
 
 @_checker.checks("date", raises=ValueError)
 def _is_date(value: object) -> bool:
-    return not isinstance(value, str) or date.fromisoformat(value) is not None
+    return not isinstance(value, str) or _in_years(date.fromisoformat(value))
+
+
+@_checker.checks("uri", raises=ValueError)
+def _is_url(value: object) -> bool:
+    """An http(s) URL a browser can follow as written: a host, no spaces or brackets."""
+    if not isinstance(value, str):
+        return True
+    if any(c in URL_FORBIDDEN or c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F
+           for c in value):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and \
+        (parts.port is None or parts.port > 0)
+
+
+@cache
+def _whole(pattern: str) -> re.Pattern[str]:
+    """A schema pattern as JSON Schema means it: `$` is the end of the text (Python's `$`
+    also matches before a final line break, which would let 'PM-0012\\n' through)."""
+    return re.compile(re.sub(r"(?<!\\)\$$", r"\\Z", pattern))
+
+
+def _pattern(validator: Any, pattern: str, instance: Any,
+             schema: dict[str, Any]) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and not _whole(pattern).search(instance):
+        yield ValidationError(f"does not match {pattern!r}")
+
+
+_Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})  # type: ignore[no-untyped-call]
 
 
 def parse_time(text: str) -> datetime | None:
@@ -71,20 +119,20 @@ def read_schema(name: str) -> dict[str, Any]:
 
 
 @cache
-def validator(name: str, severity_levels: tuple[str, ...] = ()) -> Draft202012Validator:
+def validator(name: str, severity_levels: tuple[str, ...] = ()) -> Any:
     """A compiled validator; the postmortem schema takes the configured severity levels."""
     schema = read_schema(name)
     if severity_levels:
         schema = copy.deepcopy(schema)
         schema["properties"]["severity"]["enum"] = list(severity_levels)
-    return Draft202012Validator(schema, format_checker=_checker)
+    return _Validator(schema, format_checker=_checker)
 
 
 def take_text_as_written(data: Any, name: str, positions: Positions) -> Any:
     """Where the schema wants a string, use a plain scalar's source text instead of its number."""
     if not positions.raw:
         return data
-    root: dict[str, Any] = dict(validator(name).schema)  # type: ignore[arg-type]
+    root: dict[str, Any] = dict(validator(name).schema)
     return _as_written(data, root, root, positions, ())
 
 
@@ -129,7 +177,7 @@ def _instance(error: ValidationError) -> Any:
 
 def _explain(error: ValidationError, positions: Positions, root: str) -> Iterator[Diagnostic]:
     ypath: YamlPath = tuple(error.absolute_path)
-    where = _describe(ypath, root)
+    where = describe_path(ypath, root)
     kind = error.validator
     if kind == "required":
         missing = re.findall(r"'([^']*)' is a required property", error.message)[0]
@@ -158,7 +206,7 @@ def _unknown_fields(error: ValidationError, ypath: YamlPath, positions: Position
             ypath + (n,))):
         suggestion = did_you_mean(name, allowed) or f" (allowed: {', '.join(allowed)})"
         yield UNKNOWN_FIELD.at(positions.key_at(ypath + (name,)), f"unknown field {_show(name)} "
-                               f"in {_describe(ypath, root)}{suggestion}")
+                               f"in {describe_path(ypath, root)}{suggestion}")
 
 
 def _value_problem(error: ValidationError, ypath: YamlPath, where: str,
@@ -177,6 +225,8 @@ def _value_problem(error: ValidationError, ypath: YamlPath, where: str,
         suggestion = did_you_mean(str(_instance(error)), allowed)
         return INVALID_VALUE.at(pos, f"{where} is {shown}{suggestion} "
                                      f"(allowed: {', '.join(map(str, allowed))})")
+    if isinstance(error.cause, YearOutOfRange):
+        return OUT_OF_RANGE.at(pos, f"{where} is {shown}: {error.cause}")
     if kind in ("pattern", "format"):
         return INVALID_FORMAT.at(pos, f"{where} is {shown}: {_format_hint(error)}")
     if kind == "uniqueItems":
@@ -217,6 +267,8 @@ def _format_hint(error: ValidationError) -> str:
         "completed": "write a date as YYYY-MM-DD, like 2009-03-02",
         "link": "write an http or https URL",
     }
+    if field == "id" and "action_items" in path:
+        return "an action item id is A and a number, like A1"
     if field in hints:
         return hints[field]
     if _schema(error).get("format") == "date-time":
@@ -241,7 +293,7 @@ def _range_hint(error: ValidationError) -> str:
     return hints.get(str(error.validator), error.message)
 
 
-def _describe(ypath: YamlPath, root: str = "the front matter") -> str:
+def describe_path(ypath: YamlPath, root: str = "the front matter") -> str:
     """A YAML path as a writer reads it: causes[1].key."""
     if not ypath:
         return root
