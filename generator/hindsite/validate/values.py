@@ -25,8 +25,10 @@ CONTROL_CHARACTER = rule("HS209", "control-character", Severity.ERROR,
 
 MAX_NUMBER = 10**15
 """Numbers are at most this large in size: counts of customers, orders or minutes."""
-CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff"
+CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f\ufdd0-\ufdef\ufffe\uffff"
                         "\U0001fffe\U0001ffff\U0010fffe\U0010ffff]")
+"""C0 and C1 controls but tab, line feed and NEL (which YAML 1.2 and XML read as ordinary
+text, as the loader does), and Unicode's non-characters."""
 
 
 def admitted(data: Any, positions: Positions, root: str) -> tuple[Any, list[Diagnostic]]:
