@@ -38,8 +38,8 @@ from hindsite.render import (
     build_site,
     data_files,
     front_matter,
-    headings,
     page_url,
+    render_contents,
     render_page,
     site_pages,
     toc_entries,
@@ -150,10 +150,16 @@ def test_reference_pages_come_from_the_registry_and_the_schemas(site: Site) -> N
 
 
 def test_the_table_of_contents_nests_headings_under_the_title(site: Site) -> None:
-    entries = toc_entries(headings(page_html(site, "incidents/PM-0003/index.md")))
+    page = next(p for p in site_pages(site) if p.src_uri == "incidents/PM-0003/index.md")
+    html, found = render_contents(site, page, Linker(page_url(page.src_uri)))
+    entries = toc_entries(found)
     assert [e["level"] for e in entries] == [1]
     sections = [child["id"] for child in entries[0]["children"]]
     assert sections[:3] == ["impact", "causes", "timeline"]
+    narrative = next(child for child in entries[0]["children"] if child["id"] == "narrative")
+    assert [h["id"] for h in narrative["children"]][:2] == ["narrative-summary",
+                                                             "narrative-what-happened"]
+    assert all(f'id="{h.id}"' in html for h in found if h.id)
     assert "communication-kit" in sections
     causes = entries[0]["children"][1]["children"]
     assert [c["id"] for c in causes] == ["cause-queue-backlog"]
@@ -400,3 +406,34 @@ def test_came_back_follows_the_calendar_date_in_each_incidents_own_offset(site: 
     for day in (date(2024, 1, 9), date(2024, 1, 10), date(2024, 1, 12), date(2024, 2, 1)):
         naive = [pm.id for pm in chain if pm.started > owner.started and day <= pm.started.date()]
         assert came_back(day, owner, tuple(chain), starts) == (tuple(naive[:3]), len(naive))
+
+
+class _Headings(HTMLParser):
+    """h1..h3 as a browser reads them: what the recorded headings must agree with."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, str, str]] = []
+        self.open: tuple[int, str] | None = None
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("h1", "h2", "h3"):
+            self.open, self.text = (int(tag[1]), dict(attrs).get("id") or ""), []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("h1", "h2", "h3") and self.open is not None:
+            self.found.append((*self.open, " ".join("".join(self.text).split())))
+            self.open = None
+
+    def handle_data(self, data: str) -> None:
+        if self.open is not None:
+            self.text.append(data)
+
+
+def test_every_page_records_the_headings_it_writes(site: Site) -> None:
+    for page in site_pages(site):
+        html, found = render_contents(site, page, Linker(page_url(page.src_uri)))
+        parser = _Headings()
+        parser.feed(html)
+        assert [(h.level, h.id, h.text) for h in found] == parser.found, page.src_uri

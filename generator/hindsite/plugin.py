@@ -41,8 +41,7 @@ from hindsite.render import (
     build_site,
     data_files,
     front_matter,
-    headings,
-    render_page,
+    render_contents,
     site_pages,
     stylesheet,
     toc_entries,
@@ -147,8 +146,7 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         generated = self.pages.get(page.file.src_uri)
         if generated is None or page.file.generated_by is None:
             return fill_snippets(html, self.site, link)
-        body = render_page(self.site, generated, link)
-        found = headings(body)
+        body, found = render_contents(self.site, generated, link)
         page.toc = get_toc(toc_entries(found))
         page.present_anchor_ids = {h.id for h in found if h.id}
         return body

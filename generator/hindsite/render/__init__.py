@@ -26,10 +26,16 @@ from hindsite.render.listings import (
 )
 from hindsite.render.reference import fields_page, rules_page
 from hindsite.render.site import Page, Site, build_site, front_matter, site_pages
-from hindsite.render.templating import Heading, TocEntry, headings, stylesheet, toc_entries
+from hindsite.render.templating import (
+    Heading,
+    TocEntry,
+    recorded_headings,
+    stylesheet,
+    toc_entries,
+)
 
 __all__ = ["Heading", "Linker", "Page", "Site", "TocEntry", "build_site", "data_files",
-           "front_matter", "headings", "page_url", "render_page", "site_pages", "stylesheet",
+           "front_matter", "page_url", "render_contents", "render_page", "site_pages", "stylesheet",
            "toc_entries"]
 
 LISTINGS: dict[str, Callable[[Site, Linker], str]] = {
@@ -40,6 +46,13 @@ LISTINGS: dict[str, Callable[[Site, Linker], str]] = {
 DETAILS: dict[str, Callable[[Site, str, Linker], str]] = {
     "incident": incident_page, "cause": cause_page, "service": service_page, "team": team_page,
 }
+
+
+def render_contents(site: Site, page: Page, link: Linker) -> tuple[str, list[Heading]]:
+    """A generated page's body and its headings (h1 to h3), as the templates wrote them."""
+    with recorded_headings() as found:
+        html = render_page(site, page, link)
+    return html, found
 
 
 def render_page(site: Site, page: Page, link: Linker) -> str:

@@ -13,7 +13,7 @@ from hindsite.render import views
 from hindsite.render.figures import Durations, durations, format_duration
 from hindsite.render.kit import communication_kit
 from hindsite.render.links import Linker, cause_anchor
-from hindsite.render.narrative import Resolve, link_references, render_markdown
+from hindsite.render.narrative import Resolve, link_references, narrative
 from hindsite.render.site import Site
 from hindsite.render.templating import render
 from hindsite.similar import spelled, spellings
@@ -68,6 +68,7 @@ def incident_page(site: Site, ident: str, link: Linker) -> str:
     pm = site.kb.by_id[ident]
     spans = durations(pm)
     resolve = views.resolver(site, link)
+    story = narrative(pm.body, resolve, views.image_links(pm, link), id_prefix="narrative-")
     return render(
         "incident.html", pm=pm, spans=spans, detection=detection_sentence(spans),
         severity_rank=views.severity_rank(site, pm.severity),
@@ -76,8 +77,7 @@ def incident_page(site: Site, ident: str, link: Linker) -> str:
         causes=[cause_panel(site, pm, c, link, resolve) for c in pm.causes],
         alike=possibly_same(site, pm, link), timeline=moments(pm, resolve),
         items=[views.item_row(site, i, link) for i in pm.action_items],
-        narrative=Markup(render_markdown(pm.body, resolve, views.image_links(pm, link),
-                                         id_prefix="narrative-")),
+        narrative=story, narrative_html=Markup(story.html),
         kit=communication_kit(site, pm), as_of=site.as_of,
         guide=link.to("communication/index.md"),
     )

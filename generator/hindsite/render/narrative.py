@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import nh3
@@ -22,6 +23,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
+from hindsite.render.templating import Heading
 from hindsite.validate.body import REFERENCE_RE, is_safe_link, parse_tokens, parser_options
 
 Resolve = Callable[[str], str | None]
@@ -54,8 +56,22 @@ URL_SCHEMES = {"http", "https"}
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 
 
+@dataclass(frozen=True, slots=True)
+class Narrative:
+    """A narrative's sanitised HTML and its headings, for the page's contents list."""
+
+    html: str
+    headings: tuple[Heading, ...]
+
+
 def render_markdown(text: str, resolve: Resolve, images: ImageLinks, *, shift: int = 1,
                     id_prefix: str = "", lines: tuple[int, int] | None = None) -> str:
+    """Sanitised HTML of a narrative (see `narrative`)."""
+    return narrative(text, resolve, images, shift=shift, id_prefix=id_prefix, lines=lines).html
+
+
+def narrative(text: str, resolve: Resolve, images: ImageLinks, *, shift: int = 1,
+              id_prefix: str = "", lines: tuple[int, int] | None = None) -> Narrative:
     """Sanitised HTML of a narrative, or of the blocks that start on its `lines` (a section's
     span, 0-based, end excluded); headings move down `shift` levels and get ids that start
     with `id_prefix`, unique within this call."""
@@ -64,15 +80,18 @@ def render_markdown(text: str, resolve: Resolve, images: ImageLinks, *, shift: i
         tokens = blocks_within(tokens, lines)
     taken: set[str] = set()
     last: dict[str, int] = {}
+    found: list[Heading] = []
     for n, token in enumerate(tokens):
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(int(token.tag[1]) + shift, 6)}"
         if token.type == "heading_open":
-            token.attrSet("id", _unique(id_prefix + _slug(tokens[n + 1]), taken, last))
+            ident = _unique(id_prefix + _slug(tokens[n + 1]), taken, last)
+            token.attrSet("id", ident)
+            found.append(Heading(int(token.tag[1]), ident, _words(tokens[n + 1])))
         elif token.type == "inline" and token.children:
             token.children = list(_shown_inline(token.children, resolve, images))
     html = _renderer.render(tokens, parser_options(), {})
-    return clean(html)
+    return Narrative(clean(html), tuple(found))
 
 
 def blocks_within(tokens: list[Token], lines: tuple[int, int]) -> list[Token]:
@@ -100,9 +119,13 @@ def clean(html: str) -> str:
                      strip_comments=True, link_rel="noopener noreferrer")
 
 
+def _words(inline: Token) -> str:
+    """A heading's text as a reader sees it: its words and code, without the markup."""
+    return "".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline"))
+
+
 def _slug(inline: Token) -> str:
-    words = "".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline"))
-    return _SLUG_RE.sub("-", words.lower()).strip("-") or "section"
+    return _SLUG_RE.sub("-", _words(inline).lower()).strip("-") or "section"
 
 
 def _unique(slug: str, taken: set[str], last: dict[str, int]) -> str:

@@ -1,5 +1,6 @@
 """The Jinja2 environment the pages are rendered with, and the headings a page's contents
-list is built from.
+list is built from: templates record each heading as they write it (`toc(level, id, text)`),
+so the contents come from the renderer and no page's HTML is ever parsed again.
 
 Autoescape is on for every template: a value from a postmortem becomes text, never markup.
 The only HTML passed through unescaped is a narrative already cleaned by `narrative.clean`.
@@ -7,10 +8,12 @@ The only HTML passed through unescaped is a narrative already cleaned by `narrat
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from html import escape
-from html.parser import HTMLParser
 from typing import Any, TypedDict
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -32,6 +35,7 @@ def environment() -> Environment:
                       keep_trailing_newline=True)
     env.filters.update(moment=format_moment, day=format_day, duration=format_duration,
                        number=format_number, label=label, sentence=sentence)
+    env.globals.update(toc=_record, toc_all=_record_all)
     return env
 
 
@@ -63,12 +67,35 @@ class Heading:
     text: str
 
 
-def headings(html: str, deepest: int = 3) -> list[Heading]:
-    """The h1..h`deepest` headings of a page with their ids, as a reader sees their text."""
-    parser = _HeadingParser(deepest)
-    parser.feed(html)
-    parser.close()
-    return parser.found
+DEEPEST = 3
+"""The deepest heading level a page's contents list shows."""
+_recording: ContextVar[list[Heading] | None] = ContextVar("headings", default=None)
+
+
+@contextmanager
+def recorded_headings() -> Iterator[list[Heading]]:
+    """The headings the templates write while the block runs, in the order written."""
+    found: list[Heading] = []
+    token = _recording.set(found)
+    try:
+        yield found
+    finally:
+        _recording.reset(token)
+
+
+def _record(level: int, ident: str, text: str) -> str:
+    """Called by a template beside each heading it writes; writes nothing itself."""
+    found = _recording.get()
+    if found is not None and level <= DEEPEST:
+        found.append(Heading(level, ident, " ".join(str(text).split())))
+    return ""
+
+
+def _record_all(found: Iterable[Heading]) -> str:
+    """Record the headings of HTML made outside the template (a narrative), where it goes."""
+    for heading in found:
+        _record(heading.level, heading.id, heading.text)
+    return ""
 
 
 def toc_entries(found: list[Heading]) -> list[TocEntry]:
@@ -83,27 +110,3 @@ def toc_entries(found: list[Heading]) -> list[TocEntry]:
         (stack[-1]["children"] if stack else root).append(entry)
         stack.append(entry)
     return root
-
-
-class _HeadingParser(HTMLParser):
-    def __init__(self, deepest: int) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags = {f"h{n}" for n in range(1, deepest + 1)}
-        self.found: list[Heading] = []
-        self.current: tuple[int, str] | None = None
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.tags:
-            self.current = (int(tag[1]), dict(attrs).get("id") or "")
-            self.text = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.tags and self.current is not None:
-            level, ident = self.current
-            self.found.append(Heading(level, ident, " ".join("".join(self.text).split())))
-            self.current = None
-
-    def handle_data(self, data: str) -> None:
-        if self.current is not None:
-            self.text.append(data)
