@@ -147,7 +147,7 @@ def indexed(site: Path) -> dict[str, str]:
     for fragment in (site / "pagefind/fragment").iterdir():
         data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
         record = json.loads(data)
-        found[record["url"]] = record["content"]
+        found[record["url"].removeprefix("/")] = record["content"]
     return found
 
 

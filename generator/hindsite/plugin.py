@@ -5,7 +5,7 @@
 only front matter and a placeholder line; `on_page_content` replaces its HTML with the page
 rendered by hindsite's own templates, so no postmortem text ever goes through
 Python-Markdown, which would pass raw HTML and any link scheme through. Search is Pagefind's
-(`hindsite.site_search`), in place of the theme's: pages are indexed as they are built.
+(`hindsite.site_search`), in place of the theme's: page bodies are staged as they are built.
 
 The packaged guides (`hindsite.guides`) are added as generated Markdown pages wherever the
 team's docs/ has no page of its own at that address; in them and in the team's pages, the
@@ -154,7 +154,7 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
     @event_priority(-100)
     def _index_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                        files: Files) -> None:
-        """Hand the page's final HTML to the search index, if a reader would look for it."""
+        """Stage the page's final body for the search index, if a reader would look for it."""
         if self.search is None:
             return
         generated = self.pages.get(page.file.src_uri)

@@ -1,24 +1,22 @@
-"""Site search with Pagefind: each page is handed to Pagefind as it is built, and Pagefind writes
-an index split into fragments that the browser fetches on demand, so a query costs a few
-hundred kilobytes whatever the size of the knowledge base.
+"""Site search with Pagefind: an index split into fragments that the browser fetches as the
+reader types, so a query costs a few hundred kilobytes whatever the size of the knowledge base.
 
-Pagefind runs as its own process (`pagefind --service`, from the `pagefind-bin` package) and
-parses each page's HTML there, on another core, while MkDocs goes on building. Only what a
-reader searches for is indexed: the body of incident, cause, service and team pages, the rule
-and field references and the hand-written docs, without tables, timelines, drafts or the
-theme's navigation. Listings repeat what the incident pages hold and are left out.
+Only what a reader searches for is indexed: the body of incident, cause, service and team
+pages, the rule and field references and the hand-written docs, without tables, timelines,
+drafts or the theme's navigation; listings repeat what the incident pages hold and are left
+out. Each such page's body is staged as a small HTML file while MkDocs builds, and Pagefind's
+command line (from the `pagefind-bin` package) indexes the staged pages once the build is
+done, so it never parses the theme's 50 KB of chrome around each page.
 """
 
 from __future__ import annotations
 
-import base64
-import json
+import shutil
 import subprocess
-import threading
+import tempfile
 from collections.abc import Sequence
 from html import escape
-from pathlib import Path
-from typing import IO, Any
+from pathlib import Path, PurePosixPath
 
 INDEXED_KINDS = frozenset({"incident", "cause", "service", "team", "rules", "fields"})
 """Generated pages worth finding; the other listings only repeat what these hold."""
@@ -28,10 +26,11 @@ LEFT_OUT = ("table", "pre", ".hs-timeline", ".hs-kit", ".hs-recurrence", ".hs-re
 other incidents and the permalink signs."""
 BUNDLE = "pagefind"
 """The folder of the site the index and Pagefind's scripts are written to."""
+TIME_LIMIT = 1800
 
 
 class SearchError(Exception):
-    """Pagefind could not be started or refused a request."""
+    """Pagefind could not index the pages."""
 
 
 def executable() -> Path | None:
@@ -48,93 +47,44 @@ def executable() -> Path | None:
 
 
 class SearchIndex:
-    """One index being built: pages are sent without waiting for Pagefind's answer, and
-    `write` waits for every answer before the files are written."""
+    """One index being built: `add` stages a page, `write` indexes them all into the site."""
 
     def __init__(self, binary: Path, language: str, left_out: Sequence[str] = LEFT_OUT) -> None:
-        self._process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        self._answered_count = 0
-        self._refused: list[str] = []
-        self._index_id = 0
-        self._answered = threading.Condition()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-        self._sent = 0
+        self._binary = binary
         self._language = language
-        self._send({"type": "NewIndex", "config": {"exclude_selectors": list(left_out),
-                                                   "force_language": language}})
-        self._wait(1)
+        self._left_out = tuple(left_out)
+        self._staging = Path(tempfile.mkdtemp(prefix="hindsite-search-"))
         self.pages = 0
 
     def add(self, url: str, title: str, html: str) -> None:
-        """Index a page's body; `url` is relative to the site root."""
-        document = (f'<html lang="{escape(self._language)}"><head><title>{escape(title)}'
-                    f"</title></head><body>{html}</body></html>")
-        self._send({"type": "AddFile", "index_id": self._index_id, "file_path": None,
-                    "url": url, "file_contents": document})
+        """Stage a page's body; `url` is the page's URL relative to the site root."""
+        path = PurePosixPath(url or ".")
+        if not url or url.endswith("/"):
+            path = path / "index.html"
+        staged = self._staging.joinpath(*path.parts)
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.write_text(f'<html lang="{escape(self._language)}"><head><title>'
+                          f"{escape(title)}</title></head><body>{html}</body></html>",
+                          encoding="utf-8")
         self.pages += 1
 
     def write(self, site_dir: Path) -> None:
-        """Write the index and Pagefind's scripts to `site_dir/pagefind`, then stop."""
-        self._send({"type": "WriteFiles", "index_id": self._index_id,
-                    "output_path": str(site_dir / BUNDLE)})
-        self._wait(self._sent)
-        self.close()
-        if self._refused:
-            raise SearchError(f"Pagefind refused {len(self._refused)} requests: "
-                              f"{self._refused[0]}")
+        """Index the staged pages into `site_dir/pagefind`, then remove the staging folder."""
+        command = [str(self._binary), "--site", str(self._staging), "--output-path",
+                   str(site_dir / BUNDLE), "--force-language", self._language, "--silent"]
+        for selector in self._left_out:
+            command += ["--exclude-selectors", selector]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=TIME_LIMIT,
+                                  check=False)
+        except (OSError, subprocess.TimeoutExpired) as err:
+            raise SearchError(f"Pagefind could not index the site: {err}") from None
+        finally:
+            self.close()
+        if done.returncode != 0:
+            said = (done.stderr or done.stdout).strip().splitlines()
+            raise SearchError(f"Pagefind failed ({done.returncode}): "
+                              f"{said[-1] if said else 'no message'}")
 
     def close(self) -> None:
-        if self._process.stdin is not None and not self._process.stdin.closed:
-            self._process.stdin.close()
-        try:
-            self._process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
-
-    def _send(self, payload: dict[str, Any]) -> None:
-        self._sent += 1
-        message = json.dumps({"message_id": self._sent, "payload": payload}).encode()
-        stdin = self._process.stdin
-        assert stdin is not None
-        try:
-            stdin.write(base64.b64encode(message) + b",")
-            stdin.flush()
-        except BrokenPipeError:
-            raise SearchError("Pagefind stopped while the site was being indexed") from None
-
-    def _wait(self, count: int) -> None:
-        with self._answered:
-            if not self._answered.wait_for(lambda: self._answered_count >= count
-                                           or not self._reader.is_alive(), timeout=600):
-                raise SearchError("Pagefind did not answer within 10 minutes")
-            if self._answered_count < count:
-                raise SearchError("Pagefind stopped before it had indexed every page")
-
-    def _read(self) -> None:
-        """Collect Pagefind's answers: base64 JSON messages, each followed by a comma."""
-        stdout: IO[bytes] | None = self._process.stdout
-        assert stdout is not None
-        pending = b""
-        try:
-            while chunk := stdout.read1(1 << 16):  # type: ignore[attr-defined]
-                pending += chunk
-                *whole, pending = pending.split(b",")
-                if whole:
-                    self._take([json.loads(base64.b64decode(w)).get("payload", {})
-                                for w in whole])
-        finally:
-            with self._answered:
-                self._answered.notify_all()
-
-    def _take(self, answers: list[dict[str, Any]]) -> None:
-        with self._answered:
-            for answer in answers:
-                if answer.get("type") == "NewIndex":
-                    self._index_id = int(answer.get("index_id", 0))
-                elif answer.get("type") == "Error":
-                    self._refused.append(str(answer.get("message", "")))
-            self._answered_count += len(answers)
-            self._answered.notify_all()
+        shutil.rmtree(self._staging, ignore_errors=True)
