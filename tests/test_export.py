@@ -46,3 +46,10 @@ def test_text_a_spreadsheet_would_run_is_defused(tmp_path: Path) -> None:
                       encoding="utf-8")
     found = rows(tmp_path, "kb")
     assert found[3]["title"] == "'=HYPERLINK('http://x.example','click')"
+
+
+def test_the_readme_documents_every_column_in_order() -> None:
+    readme = (SITE_KB.parent.parent / "README.md").read_text(encoding="utf-8")
+    documented = [line.split("`")[1] for line in readme.splitlines()
+                  if line.startswith("| `") and line.split("`")[1] in COLUMNS]
+    assert documented == list(COLUMNS)

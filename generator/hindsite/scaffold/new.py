@@ -23,6 +23,9 @@ ID_IN_NAME = re.compile(r"([A-Z][A-Z0-9]*)-([0-9]+)(?=-|\.md$)")
 ID_IN_FRONT_MATTER = re.compile(r"^id:[ \t]*[\"']?([A-Z][A-Z0-9]*)-([0-9]+)[\"']?[ \t]*(?:#|$)",
                                 re.MULTILINE)
 DEFAULT_PREFIX, DEFAULT_WIDTH = "PM", 4
+UNKNOWN_CAUSE = "under-investigation"
+"""The cause a draft starts with when none is given, if the catalog has it (`init` adds it):
+a draft is often written before anyone knows why."""
 HINTED = 8
 """How many catalog keys a field's guidance lists."""
 GUIDANCE = {
@@ -85,7 +88,8 @@ def slug(title: str, limit: int = 50) -> str:
 
 
 def chosen(kind: str, wanted: tuple[str, ...], known: Iterable[str]) -> list[str]:
-    """The keys asked for, each checked against the catalog; else the catalog's first key."""
+    """The keys asked for, each checked against the catalog; else `UNKNOWN_CAUSE` when the
+    catalog has it, else the catalog's first key."""
     keys = list(known)
     for key in wanted:
         if key not in keys:
@@ -95,7 +99,7 @@ def chosen(kind: str, wanted: tuple[str, ...], known: Iterable[str]) -> list[str
         return list(dict.fromkeys(wanted))
     if not keys:
         raise DraftError(f"catalog.yml lists no {kind} yet; add one first")
-    return keys[:1]
+    return [UNKNOWN_CAUSE] if UNKNOWN_CAUSE in keys else keys[:1]
 
 
 def hint(keys: list[str], given: bool) -> str:

@@ -1,0 +1,7 @@
+"""`python -m hindsite`, as the `hindsite` command."""
+
+import sys
+
+from hindsite.cli import main
+
+sys.exit(main())

@@ -1,0 +1,39 @@
+"""The command line: argument parsing and output only; the work is the library's.
+
+Each command is a module of this package with `HELP`, `add_arguments(parser)` and
+`run(args) -> exit code`; `COMMANDS` lists them in the order `hindsite --help` shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from hindsite import __version__
+from hindsite.cli import check, export, init, new
+from hindsite.cli.common import EXIT_USAGE
+from hindsite.config import ConfigError
+
+COMMANDS: dict[str, ModuleType] = {"init": init, "new": new, "check": check, "export": export}
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="hindsite", description="A postmortem knowledge base in "
+                                  "git: check postmortems and build the site.")
+    top.add_argument("--version", action="version", version=f"hindsite {__version__}")
+    commands = top.add_subparsers(dest="command", required=True)
+    for name, module in COMMANDS.items():
+        module.add_arguments(commands.add_parser(name, help=module.HELP))
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        code: int = COMMANDS[args.command].run(args)
+    except ConfigError as err:
+        print(f"hindsite: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    return code

@@ -1,0 +1,60 @@
+"""`hindsite check`: validate the knowledge base and report every problem."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from hindsite.cli.common import EXIT_OK, EXIT_PROBLEMS, add_config_file, settings_for
+from hindsite.config import ConfigError, Settings
+from hindsite.diagnostics import Diagnostic, has_errors
+from hindsite.pipeline import run_check
+from hindsite.report import REPORTERS, as_markdown
+
+HELP = "validate the knowledge base"
+
+
+def add_arguments(command: argparse.ArgumentParser) -> None:
+    command.description = ("Validate every postmortem and the catalog. The whole knowledge "
+                           "base is always read (rules span files); with PATHs, only problems "
+                           "in those files or folders are reported.")
+    command.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to report on")
+    command.add_argument("--format", choices=sorted(REPORTERS), default="text",
+                         help="output format (default: text)")
+    command.add_argument("--strict", action="store_true", help="fail on warnings too")
+    add_config_file(command)
+
+
+def run(args: argparse.Namespace) -> int:
+    wanted = [Path(p) for p in args.paths]
+    for path in wanted:
+        if not path.exists():
+            raise ConfigError(f"no such file or folder: {path}")
+    settings = settings_for(args.config_file, wanted[0] if wanted else Path("."))
+    for path in wanted:
+        if not in_knowledge_base(path, settings):
+            raise ConfigError(f"{path} is not in the knowledge base {settings.folder} "
+                              "(no mkdocs.yml, postmortems folder or catalog.yml holds it)")
+    result = run_check(settings)
+    shown = [d for d in result.diagnostics if reported(d, wanted)]
+    sys.stdout.write(REPORTERS[args.format](shown, result.files))
+    if args.format == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+        with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
+            out.write(as_markdown(shown, result.files))
+    return EXIT_PROBLEMS if has_errors(shown, strict=args.strict) else EXIT_OK
+
+
+def in_knowledge_base(path: Path, settings: Settings) -> bool:
+    """Whether `path` is the knowledge base, in it, or a folder that holds it: anything else
+    would be reported on as if it had no problems."""
+    where, folder = path.resolve(), settings.folder.resolve()
+    return where == folder or folder in where.parents or where in folder.parents
+
+
+def reported(diagnostic: Diagnostic, wanted: list[Path]) -> bool:
+    if not wanted:
+        return True
+    where = Path(diagnostic.path).resolve()
+    return any(where == p.resolve() or p.resolve() in where.parents for p in wanted)
