@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, NamedTuple
@@ -39,6 +40,8 @@ class Recurrence:
     later_start: int
     started_day: date
     needs_answer: bool
+    keys: frozenset[str] = frozenset()
+    """Every key written for this cause (the resolved key and those `same_as` it)."""
 
     @property
     def earlier(self) -> tuple[str, ...]:
@@ -52,7 +55,7 @@ class Recurrence:
     def fixes(self) -> tuple[ActionItem, ...]:
         """Every earlier fix: the action items of earlier occurrences that address the cause."""
         return tuple(item for pm in self.chain[:self.earlier_end]
-                     for item in fixes_for(pm, self.cause))
+                     for item in fixes_for(pm, self.keys or self.cause))
 
     @property
     def completed_fixes(self) -> tuple[ActionItem, ...]:
@@ -113,10 +116,21 @@ class KnowledgeBase:
     recurrences: dict[tuple[str, str], Recurrence]
     outcomes: dict[str, FixOutcome]
     returns: dict[tuple[str, str], Returns]
+    merged: dict[str, frozenset[str]] = field(default_factory=dict)
+    """For a key that others are `same_as`, every key written for that cause."""
     suggestions: dict[tuple[str, str], tuple[Suggestion, ...]] = field(default_factory=dict)
 
     def recurrence(self, incident: str, cause: str) -> Recurrence:
         return self.recurrences[(incident, cause)]
+
+    def history(self, key: str) -> tuple[Postmortem, ...]:
+        """Every occurrence of a cause, whichever of its merged keys it was written with."""
+        return self.occurrences.get(self.catalog.resolve(key), ())
+
+    def keys_of(self, key: str) -> frozenset[str]:
+        """The keys written for the cause `key` belongs to, `key` included."""
+        resolved = self.catalog.resolve(key)
+        return self.merged.get(resolved, frozenset((key, resolved)))
 
     def outcome(self, item: ActionItem) -> FixOutcome:
         return self.outcomes[item.ref]
@@ -128,26 +142,46 @@ def link(postmortems: list[Postmortem], catalog: Catalog) -> KnowledgeBase:
     by_id: dict[str, Postmortem] = {}
     for pm in ordered:
         by_id.setdefault(pm.id, pm)
-    occurrences = occurrences_by_cause(ordered)
+    resolve = catalog.resolve
+    occurrences = occurrences_by_cause(ordered, resolve)
+    merged = merged_keys(catalog)
     recurrences: dict[tuple[str, str], Recurrence] = {}
     for key, chain in occurrences.items():
-        recurrences.update(((r.incident, key), r) for r in recurrences_of(key, chain))
-    returns = returns_by_cause(by_id, occurrences)
+        keys = merged.get(key, frozenset((key,)))
+        for pm, r in zip(chain, recurrences_of(key, chain, keys), strict=True):
+            written = pm.cause_keys & keys if len(keys) > 1 else keys
+            recurrences.update(((r.incident, k), r) for k in written)
+    returns = returns_by_cause(by_id, occurrences, resolve)
     outcomes = {item.ref: fix_outcome(item, returns)
                 for pm in by_id.values() for item in pm.action_items}
-    return KnowledgeBase(catalog, ordered, by_id, occurrences, recurrences, outcomes, returns)
+    return KnowledgeBase(catalog, ordered, by_id, occurrences, recurrences, outcomes, returns,
+                         merged)
 
 
-def occurrences_by_cause(ordered: tuple[Postmortem, ...]) -> dict[str, tuple[Postmortem, ...]]:
+def merged_keys(catalog: Catalog) -> dict[str, frozenset[str]]:
+    """For each key that other keys are `same_as` (through chains), all of those keys."""
+    groups: dict[str, set[str]] = defaultdict(set)
+    for key, entry in catalog.causes.items():
+        if entry.same_as:
+            groups[catalog.resolve(key)].add(key)
+    return {key: frozenset(others | {key}) for key, others in groups.items()}
+
+
+def occurrences_by_cause(ordered: tuple[Postmortem, ...],
+                         resolve: Callable[[str], str] = str) -> dict[str, tuple[Postmortem, ...]]:
+    """Each cause's incidents in start order, under the key its history is kept under."""
     chains: dict[str, list[Postmortem]] = defaultdict(list)
     for pm in ordered:
-        for key in dict.fromkeys(c.key for c in pm.causes):
+        for key in dict.fromkeys(resolve(c.key) for c in pm.causes):
             chains[key].append(pm)
     return {key: tuple(chain) for key, chain in chains.items()}
 
 
-def fixes_for(pm: Postmortem, key: str) -> tuple[ActionItem, ...]:
-    return tuple(item for item in pm.action_items if key in item.addresses)
+def fixes_for(pm: Postmortem, key: str | frozenset[str]) -> tuple[ActionItem, ...]:
+    """The action items of `pm` that address a cause: one key, or all the merged keys of one."""
+    if isinstance(key, str):
+        return tuple(item for item in pm.action_items if key in item.addresses)
+    return tuple(item for item in pm.action_items if not key.isdisjoint(item.addresses))
 
 
 def completed_by(item: ActionItem, day: date) -> bool:
@@ -159,7 +193,8 @@ def undelivered_by(item: ActionItem, day: date) -> bool:
     return item.due is not None and item.due <= day and not completed_by(item, day)
 
 
-def recurrences_of(key: str, chain: tuple[Postmortem, ...]) -> list[Recurrence]:
+def recurrences_of(key: str, chain: tuple[Postmortem, ...],
+                   keys: frozenset[str] = frozenset()) -> list[Recurrence]:
     """Every occurrence of a cause against the others, in one pass along the sorted chain.
 
     An answer is owed from the first day an earlier fix was either completed or due (a fix
@@ -178,7 +213,7 @@ def recurrences_of(key: str, chain: tuple[Postmortem, ...]) -> list[Recurrence]:
             group_end += 1
         owed = earliest_done is not None and earliest_done <= pm.started.date()
         found.append(Recurrence(pm.id, key, chain, group_start, group_end, pm.started.date(),
-                                owed))
+                                owed, keys))
     return found
 
 
@@ -193,10 +228,11 @@ def _answer_dates(pms: tuple[Postmortem, ...], key: str) -> list[date]:
 
 
 def returns_by_cause(by_id: dict[str, Postmortem],
-                     occurrences: dict[str, tuple[Postmortem, ...]]
-                     ) -> dict[tuple[str, str], Returns]:
-    """For each completed fix and each cause it addresses, the incidents of that cause that
-    started after the fix's incident, on or after the day it was completed."""
+                     occurrences: dict[str, tuple[Postmortem, ...]],
+                     resolve: Callable[[str], str] = str) -> dict[tuple[str, str], Returns]:
+    """For each completed fix and each cause it addresses (as written), the incidents of that
+    cause, under any of its merged keys, that started after the fix's incident, on or after
+    the day it was completed."""
     starts = {key: [pm.started for pm in chain] for key, chain in occurrences.items()}
     found = {}
     for owner in by_id.values():
@@ -204,8 +240,10 @@ def returns_by_cause(by_id: dict[str, Postmortem],
             if item.status != "done" or item.completed is None:
                 continue
             for key in item.addresses:
+                cause = resolve(key)
                 found[(item.ref, key)] = came_back(item.completed, owner,
-                                                   occurrences.get(key, ()), starts.get(key, []))
+                                                   occurrences.get(cause, ()),
+                                                   starts.get(cause, []))
     return found
 
 

@@ -36,6 +36,8 @@ class CauseType:
     category: str
     description: str
     pos: Position
+    same_as: str = ""
+    """Another key judged to be the same cause, or "": see `Catalog.resolve`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,19 @@ class Catalog:
     teams: dict[str, Team]
     services: dict[str, Service]
     causes: dict[str, CauseType]
+
+    def resolve(self, key: str) -> str:
+        """The key a cause's history is kept under: `same_as` followed to the end of its
+        chain. A key whose links end in a loop or at an unknown key (errors the catalog's
+        check reports) keeps its own history."""
+        seen = [key]
+        entry = self.causes.get(key)
+        while entry is not None and entry.same_as:
+            if entry.same_as in seen or entry.same_as not in self.causes:
+                return key
+            seen.append(entry.same_as)
+            entry = self.causes[entry.same_as]
+        return seen[-1]
 
 
 @dataclass(frozen=True, slots=True)

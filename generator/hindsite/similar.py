@@ -19,7 +19,7 @@ import math
 import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import repeat
 from operator import mul, neg, truediv
@@ -210,8 +210,9 @@ def suggest(kb: KnowledgeBase, features: dict[str, TextFeatures] | None = None,
     already indexed (all earlier), then indexed itself, so the cost grows with the number
     of occurrences times small constants, not with its square."""
     keys, counts = _occurrences(kb, features or {})
-    index = _Index(keys, _tfidf(counts), defaultdict(list), [c.key for _pm, c in keys],
-                   _keys_of(keys))
+    resolve = kb.catalog.resolve
+    index = _Index(keys, _tfidf(counts), defaultdict(list), [resolve(c.key) for _pm, c in keys],
+                   _keys_of(keys, resolve))
     found: dict[int, list[Scored]] = {}
     start = 0
     while start < len(keys):
@@ -232,11 +233,12 @@ Scored = tuple[float, int]
 """A score and the earlier occurrence it was scored against."""
 
 
-def _keys_of(keys: list[Occurrence]) -> list[frozenset[str]]:
-    """Each occurrence's incident's cause keys, one set per incident."""
+def _keys_of(keys: list[Occurrence], resolve: Callable[[str], str]) -> list[frozenset[str]]:
+    """Each occurrence's incident's cause keys, as the catalog's `same_as` resolves them: keys
+    merged into one cause are recurrences of each other, never suggestions."""
     per_incident: dict[str, frozenset[str]] = {}
-    return [per_incident.get(pm.id) or per_incident.setdefault(pm.id, pm.cause_keys)
-            for pm, _cause in keys]
+    return [per_incident.get(pm.id) or per_incident.setdefault(
+        pm.id, frozenset(map(resolve, pm.cause_keys))) for pm, _cause in keys]
 
 
 def _best_per_incident(keys: list[Occurrence], found: dict[int, list[Scored]]
@@ -305,7 +307,8 @@ def _candidates(index: _Index, doc: int) -> list[int]:
     cause, keys_of, keys = index.keys[doc][1], index.keys_of, index.keys
     silenced = {ident for ident, _pos in cause.not_same_as}
     best = sorted(partial, key=partial.__getitem__, reverse=True)[:CANDIDATES]
-    return [other for other in best if cause.key not in keys_of[other]
+    own = cause_of[doc]
+    return [other for other in best if own not in keys_of[other]
             and not (silenced and keys[other][0].id in silenced)]
 
 

@@ -37,6 +37,19 @@ class Occurrence:
     kind: str
     description: Markup
     answer: Markup
+    key: str
+    """The key the incident filed the cause under: another of its merged keys, or this one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hint:
+    """A suggestion seen from one cause's page: the incident and cause on the other side."""
+
+    ref: views.IncidentRef
+    cause: views.Named
+    other_ref: views.IncidentRef
+    other_cause: views.Named
+    score: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,15 +70,26 @@ def incidents_page(site: Site, link: Linker) -> str:
 
 
 def causes_page(site: Site, link: Linker) -> str:
-    rows = [cause_row(site, key, link) for key in site.kb.catalog.causes]
+    """One row per cause: keys merged into another by `same_as` are counted under it."""
+    resolve = site.kb.catalog.resolve
+    rows = [cause_row(site, key, link) for key in site.kb.catalog.causes if resolve(key) == key]
     rows.sort(key=lambda r: (-r.count, r.named.key))
     return render("causes.html", rows=rows)
 
 
+def cause_fixes(site: Site, key: str, link: Linker, done_only: bool = False
+                ) -> list[views.ItemRow]:
+    """The action items that addressed a cause under any of its merged keys, oldest first,
+    each judged by whether the cause (not another it addresses) came back."""
+    keys = site.kb.keys_of(key)
+    return [views.item_row(site, item, link, next(a for a in item.addresses if a in keys))
+            for pm in site.kb.history(key) for item in pm.action_items
+            if not keys.isdisjoint(item.addresses) and (item.status == "done" or not done_only)]
+
+
 def cause_row(site: Site, key: str, link: Linker) -> CauseRow:
-    chain = site.kb.occurrences.get(key, ())
-    fixes = [views.item_row(site, item, link, key) for pm in chain for item in pm.action_items
-             if key in item.addresses and item.status == "done"]
+    chain = site.kb.history(key)
+    fixes = cause_fixes(site, key, link, done_only=True)
     catalog = site.kb.catalog.causes[key]
     return CauseRow(views.cause(site, key, link), catalog.category, len(chain),
                     views.incident_ref(chain[0], link) if chain else None,
@@ -74,22 +98,40 @@ def cause_row(site: Site, key: str, link: Linker) -> CauseRow:
 
 
 def cause_page(site: Site, key: str, link: Linker) -> str:
-    chain = site.kb.occurrences.get(key, ())
+    """A cause's whole history, under every key merged into it, and the suggestions that name
+    it on either side: earlier causes it reads like, and later ones it may have come back as."""
+    kb = site.kb
+    keys, resolved = kb.keys_of(key), kb.catalog.resolve(key)
     resolve = views.resolver(site, link)
-    occurrences = [occurrence(site, pm, key, link, resolve) for pm in reversed(chain)]
-    fixes = [views.item_row(site, item, link, key) for pm in chain for item in pm.action_items
-             if key in item.addresses]
-    return render("cause.html", cause=site.kb.catalog.causes[key], row=cause_row(site, key, link),
-                  occurrences=occurrences, fixes=fixes, as_of=site.as_of)
+    occurrences = [occurrence(site, pm, keys, link, resolve) for pm in reversed(kb.history(key))]
+    hints = site.suggestions_by_cause.get(resolved, ())
+    reads_like = [hint(site, s.incident, s.cause, s.earlier_incident, s.earlier_cause, s.score,
+                       link) for s in hints if kb.catalog.resolve(s.cause) == resolved]
+    came_back = [hint(site, s.earlier_incident, s.earlier_cause, s.incident, s.cause, s.score,
+                      link) for s in hints if kb.catalog.resolve(s.earlier_cause) == resolved]
+    merged = sorted(keys - {key})
+    return render("cause.html", cause=kb.catalog.causes[key], row=cause_row(site, key, link),
+                  occurrences=occurrences, fixes=cause_fixes(site, key, link), as_of=site.as_of,
+                  kept_under=views.cause(site, resolved, link) if resolved != key else None,
+                  merged=[views.cause(site, k, link) for k in merged],
+                  reads_like=reads_like, came_back=came_back)
 
 
-def occurrence(site: Site, pm: Postmortem, key: str, link: Linker,
+def hint(site: Site, incident: str, cause: str, other: str, other_cause: str, score: float,
+         link: Linker) -> Hint:
+    by_id = site.kb.by_id
+    return Hint(views.incident_ref(by_id[incident], link), views.cause(site, cause, link),
+                views.incident_ref(by_id[other], link), views.cause(site, other_cause, link),
+                score)
+
+
+def occurrence(site: Site, pm: Postmortem, keys: frozenset[str], link: Linker,
                resolve: Resolve) -> Occurrence:
-    entry = next(c for c in pm.causes if c.key == key)
+    entry = next(c for c in pm.causes if c.key in keys)
     return Occurrence(views.incident_ref(pm, link), pm.severity,
                       views.severity_rank(site, pm.severity), entry.kind,
                       Markup(link_references(entry.description, resolve)),
-                      Markup(link_references(entry.why_earlier_fixes_failed, resolve)))
+                      Markup(link_references(entry.why_earlier_fixes_failed, resolve)), entry.key)
 
 
 def services_page(site: Site, link: Linker) -> str:

@@ -16,7 +16,7 @@ from typing import TypeVar
 import yaml
 
 from hindsite.config import Settings
-from hindsite.link import RETURNS_NAMED, KnowledgeBase, Returns
+from hindsite.link import RETURNS_NAMED, KnowledgeBase, Returns, Suggestion
 from hindsite.model import ActionItem, Postmortem
 from hindsite.render.figures import is_open
 from hindsite.render.links import DETAILS, SECTIONS, detail_uri, listing_uri
@@ -45,6 +45,8 @@ class Site:
     item_refs: frozenset[str]
     returns: dict[tuple[str, str], Returns]
     services_by_team: dict[str, tuple[str, ...]]
+    suggestions_by_cause: dict[str, tuple[Suggestion, ...]]
+    """Suggestions naming a cause on either side, under the key its history is kept under."""
 
     @property
     def levels(self) -> tuple[str, ...]:
@@ -89,7 +91,18 @@ def build_site(kb: KnowledgeBase, settings: Settings, as_of: date) -> Site:
         owned[entry.team].append(entry.key)
     return Site(kb, settings, as_of, tuple(records), _frozen(by_service), _frozen(by_team),
                 _frozen(by_owner), _frozen(open_by_service), refs, kb.returns,
-                _frozen(owned))
+                _frozen(owned), suggestions_by_cause(kb))
+
+
+def suggestions_by_cause(kb: KnowledgeBase) -> dict[str, tuple[Suggestion, ...]]:
+    """Each suggestion under both of its causes, so that a cause's page shows it both ways."""
+    found: dict[str, list[Suggestion]] = defaultdict(list)
+    resolve = kb.catalog.resolve
+    for ranked in kb.suggestions.values():
+        for hint in ranked:
+            found[resolve(hint.cause)].append(hint)
+            found[resolve(hint.earlier_cause)].append(hint)
+    return _frozen(found)
 
 
 def _frozen(groups: dict[str, list[T]]) -> dict[str, tuple[T, ...]]:

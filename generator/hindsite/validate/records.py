@@ -128,5 +128,5 @@ def build_catalog(data: dict[str, Any] | None, where: Positions) -> Catalog:
         services.setdefault(i["key"], Service(i["key"], text(i, "name"), text(i, "team"), p))
     for i, p in entries("causes"):
         causes.setdefault(i["key"], CauseType(i["key"], text(i, "title"), text(i, "category"),
-                                              text(i, "description"), p))
+                                              text(i, "description"), p, text(i, "same_as")))
     return Catalog(where.path, teams, services, causes)
