@@ -432,3 +432,31 @@ def test_the_console_script(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stderr
     assert [(d["path"], d["line"], d["col"], d["code"]) for d in json.loads(done.stdout)] == [
         (FILE, 21, 9, "HS303")]
+
+
+FORGED = ('options:\n  - title: "A\\n::error file=README.md,line=1::forged\\n'
+          'README.md:1:1: error HS999 forged\\u202e"\n    cost: low\n    risk: low\n'
+          '    recommended: true\n  - title: B\n    cost: low\n    risk: low\n'
+          '    recommended: true\naction_items:')
+
+
+@pytest.mark.parametrize("output_format", ["text", "github", "json"])
+def test_a_value_cannot_forge_a_diagnostic_or_a_workflow_command(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        output_format: str) -> None:
+    knowledge_base(tmp_path, monkeypatch, **{FILE: edited("action_items:", FORGED)})
+
+    code, out, _err = run(capsys, "--format", output_format)
+
+    assert code == 1
+    assert "\u202e" not in out
+    lines = out.splitlines()
+    assert not any(line.startswith(("::error file=README", "README.md")) for line in lines)
+    assert len([line for line in lines if "HS307" in line]) == 1, out
+    if output_format == "text":
+        assert lines[0] == (f"{FILE}:29:18: error HS307 a second option is recommended (the "
+                            "first is 'A\\n::error file=README.md,line=1::forged\\nREADME.md:1:1: "
+                            "error HS999 forged\\u202e'); exactly one option is recommended")
+    if output_format == "json":
+        (found,) = json.loads(out)
+        assert "\n" not in found["message"] and "\\n::error" in found["message"]

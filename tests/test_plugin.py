@@ -430,3 +430,18 @@ def test_every_page_carries_a_content_security_policy(project: Path) -> None:
         assert head.count('http-equiv="Content-Security-Policy"') == 1, page
         policy = head.split('http-equiv="Content-Security-Policy" content="', 1)[1]
         assert policy.startswith("default-src 'self'; script-src 'self' "), page
+
+
+def test_the_build_log_cannot_be_forged_by_a_value(project: Path,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    source = next((project / "kb").rglob("PM-0003-*.md"))
+    text = source.read_text(encoding="utf-8")
+    options = ('options:\n  - title: "A\\n::error file=README.md::forged"\n    cost: low\n'
+               '    risk: low\n    recommended: true\n  - title: B\n    cost: low\n'
+               '    risk: low\n    recommended: true\n')
+    head, rest = text.split("options:\n", 1)
+    source.write_text(head + options + "---" + rest.split("---", 1)[1], encoding="utf-8")
+    with caplog.at_level(logging.INFO), pytest.raises(Abort):
+        site_build(project)
+    assert "::error file=README.md::forged" in caplog.text
+    assert all("\n" not in record.getMessage() for record in caplog.records)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -50,8 +51,30 @@ class Diagnostic:
     message: str = field(compare=True)
     related: tuple[Position, ...] = field(default=(), compare=False)
 
+    def __post_init__(self) -> None:
+        """A message quotes what a file says; it is kept to one printable line, so that no
+        file can forge a diagnostic line, a workflow command or a terminal's display."""
+        object.__setattr__(self, "message", printable(self.message))
+
     def format(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
+        return (f"{printable(self.path)}:{self.line}:{self.col}: {self.severity} {self.code} "
+                f"{self.message}")
+
+
+_UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e"
+                             "\u2066-\u2069\ufeff]")
+"""Controls, line and paragraph separators, and the marks that reorder text on screen."""
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """`text` with every control or reordering character written as an escape (`\\n`,
+    `\\x01`, `\\u202e`), as a value is quoted in a message."""
+    if not _UNPRINTABLE_RE.search(text):
+        return text
+    return _UNPRINTABLE_RE.sub(lambda m: _SHORT.get(m.group(0)) or (
+        f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 0x100 else f"\\u{ord(m.group(0)):04x}"),
+        text)
 
 
 @dataclass(frozen=True, slots=True)

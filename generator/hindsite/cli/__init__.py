@@ -15,6 +15,7 @@ from hindsite import __version__
 from hindsite.cli import check, export, init, new
 from hindsite.cli.common import EXIT_USAGE
 from hindsite.config import ConfigError
+from hindsite.diagnostics import printable
 
 COMMANDS: dict[str, ModuleType] = {"init": init, "new": new, "check": check, "export": export}
 
@@ -34,6 +35,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = COMMANDS[args.command].run(args)
     except ConfigError as err:
-        print(f"hindsite: {err}", file=sys.stderr)
+        print(f"hindsite: {printable(str(err))}", file=sys.stderr)
         return EXIT_USAGE
     return code
