@@ -286,7 +286,7 @@ def test_github_format_escapes_line_breaks() -> None:
     diagnostic = Diagnostic("a:b,c%.md", 3, 4, Severity.WARNING, "HS601", "one\r\ntwo % three")
 
     assert REPORTERS["github"]([diagnostic], 1) == (
-        "::warning file=a%3Ab%2Cc%25.md,line=3,col=4,title=HS601::one%0D%0Atwo %25 three\n"
+        "::warning file=a%3Ab%2Cc%25.md,line=3,col=4,title=HS601::one\\r\\ntwo %25 three\n"
         "1 warning in 1 file\n")
     info = Diagnostic("a.md", 1, 1, Severity.INFO, "HS503", "x")
     assert REPORTERS["github"]([info], 1).startswith("::notice file=a.md,line=1,col=1,")

@@ -413,9 +413,13 @@ def test_a_generated_page_is_checked_before_it_is_written(
     """Were a renderer ever to let script through, the page would stop the build."""
     import hindsite.plugin
 
-    real = hindsite.plugin.render_page
-    monkeypatch.setattr(hindsite.plugin, "render_page", lambda *args: real(*args).replace(
-        "</h2>", '</h2><img src="x.png" onerror="alert(1)">', 1))
+    real = hindsite.plugin.render_contents
+
+    def with_handler(*args: Any) -> tuple[str, Any]:
+        body, found = real(*args)
+        return body.replace("</h2>", '</h2><img src="x.png" onerror="alert(1)">', 1), found
+
+    monkeypatch.setattr(hindsite.plugin, "render_contents", with_handler)
     with caplog.at_level(logging.ERROR), pytest.raises(Abort):
         site_build(project)
     assert "event handler onerror" in caplog.text
