@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -52,6 +54,11 @@ def test_init_writes_the_workflow_and_the_hooks(tmp_path: Path) -> None:
     assert "mkdocs build --strict" in runs["build"]
     assert flow["jobs"]["publish"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert flow[True]["push"] == {"branches": ["main"]}  # YAML 1.1 reads the key `on` as True
+    validated = subprocess.run([str(Path(sys.executable).with_name("check-jsonschema")),
+                                "--builtin-schema", "vendor.github-workflows",
+                                str(root / ".github/workflows/postmortems.yml")],
+                               capture_output=True, text=True, timeout=120)
+    assert validated.returncode == 0, validated.stdout + validated.stderr
     hooks = yaml.safe_load((root / ".pre-commit-config.yaml").read_text())
     hook = hooks["repos"][0]["hooks"][0]
     assert (hook["id"], hook["pass_filenames"]) == ("hindsite-check", False)
