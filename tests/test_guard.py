@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hindsite.guard import content_security_policy, page_problems, with_policy
+from hindsite.guard import content_security_policy, guarded_page, page_problems, with_policy
 
 PAGE = """<!doctype html><html><head>
 <meta charset="utf-8">
@@ -54,3 +54,13 @@ def test_the_policy_allows_the_page_s_inline_scripts_by_hash_and_nothing_else() 
     assert f'content="{policy}"' in head
     assert "'sha256-" in policy and "'unsafe-inline'" not in policy.split("style-src")[0]
     assert "default-src 'self'" in policy and "object-src 'none'" in policy
+
+
+@pytest.mark.parametrize("content", ["<p>x</p>", "<script>alert(1)</script>",
+                                     '<p onclick="alert(1)">x</p>'])
+def test_one_reading_gives_the_problems_and_the_policy(content: str) -> None:
+    page = PAGE.format(content=content)
+    problems, guarded = guarded_page(page, content)
+    assert guarded == with_policy(page)
+    assert problems == page_problems(page, content)
+    assert all("in the page's content" in problem for problem in problems)

@@ -37,16 +37,27 @@ class Scan:
     problems: list[str] = field(default_factory=list)
 
 
+Span = tuple[tuple[int, int], tuple[int, int]]
+"""From (line, column) to (line, column), end excluded, as `HTMLParser.getpos` counts."""
+
+
 class _Reader(HTMLParser):
-    def __init__(self) -> None:
+    """Reads a page once; `content` is where the page's content lies in it, if anywhere."""
+
+    def __init__(self, content: Span | None = None) -> None:
         super().__init__(convert_charrefs=True)
         self.scan = Scan()
         self.script: list[str] | None = None
         self.style: list[str] | None = None
+        self.content = content
+
+    def _in_content(self) -> bool:
+        return self.content is not None and self.content[0] <= self.getpos() < self.content[1]
 
     def _problem(self, what: str) -> None:
         line, col = self.getpos()
-        self.scan.problems.append(f"line {line}, column {col + 1}: {what}")
+        where = " (in the page's content)" if self._in_content() else ""
+        self.scan.problems.append(f"line {line}, column {col + 1}: {what}{where}")
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -64,6 +75,8 @@ class _Reader(HTMLParser):
     handle_startendtag = handle_starttag
 
     def _script(self, values: dict[str, str]) -> None:
+        if self._in_content():
+            self._problem("<script>")
         line, col = self.getpos()
         self.scan.scripts.append(f"line {line}, column {col + 1}: <script>")
         if "src" not in values:
@@ -131,8 +144,8 @@ def _remote_in(value: str, is_srcset: bool) -> bool:
     return any(_remote(part.strip().split(" ")[0]) for part in value.split(","))
 
 
-def scan(html: str) -> Scan:
-    reader = _Reader()
+def scan(html: str, content: Span | None = None) -> Scan:
+    reader = _Reader(content)
     reader.feed(html)
     reader.close()
     return reader.scan
@@ -141,11 +154,34 @@ def scan(html: str) -> Scan:
 def page_problems(page: str, content: str) -> list[str]:
     """Why a page must not be published: script in its content, or anywhere an event
     handler, a script URL, a frame, or a resource from another host. Empty when none."""
-    problems = scan(page).problems
-    inside = scan(content)
-    return problems + [f"{where} in the page's content" for where in inside.scripts] + \
-        [f"{problem} (in the page's content)" for problem in inside.problems
-         if problem not in problems]
+    return guarded_page(page, content)[0]
+
+
+def guarded_page(page: str, content: str) -> tuple[list[str], str]:
+    """The page's problems (as `page_problems`) and the page with its policy (as
+    `with_policy`), from one reading of the page: the content is found inside the page,
+    so that it is not read a second time."""
+    span = _span(page, content)
+    found = scan(page, span)
+    problems = list(found.problems)
+    if span is None and content:
+        inside = scan(content)
+        problems += [f"{where} in the page's content" for where in inside.scripts]
+        problems += [f"{problem} (in the page's content)" for problem in inside.problems
+                     if problem not in problems]
+    return problems, _with_policy(page, found)
+
+
+def _span(page: str, content: str) -> Span | None:
+    """Where `content` lies in `page`, in lines and columns, if it is there verbatim."""
+    start = page.find(content) if content else -1
+    if start < 0:
+        return None
+    return _position(page, start), _position(page, start + len(content))
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1)
 
 
 def content_security_policy(inline_scripts: list[str]) -> str:
@@ -167,9 +203,13 @@ _HEAD_RE = re.compile(r"<head\b[^>]*>(\s*<meta\s+charset=[^>]*>)?", re.IGNORECAS
 def with_policy(page: str) -> str:
     """The page with its Content-Security-Policy as the first thing its <head> says (after
     the character set), so that it governs every script after it."""
+    return _with_policy(page, scan(page))
+
+
+def _with_policy(page: str, found_in_page: Scan) -> str:
     found = _HEAD_RE.search(page)
     if found is None:
         return page
-    policy = content_security_policy(scan(page).inline_scripts)
+    policy = content_security_policy(found_in_page.inline_scripts)
     meta = f'\n<meta http-equiv="Content-Security-Policy" content="{policy}">'
     return page[:found.end()] + meta + page[found.end():]

@@ -30,7 +30,7 @@ from mkdocs.structure.toc import get_toc
 
 from hindsite.config import ConfigError, Settings, parse_settings
 from hindsite.diagnostics import Diagnostic, Severity
-from hindsite.guard import page_problems, with_policy
+from hindsite.guard import guarded_page
 from hindsite.guides import guide_pages
 from hindsite.link import KnowledgeBase
 from hindsite.model import PublishedImage
@@ -202,13 +202,13 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
 def guarded(output: str, content: str, name: str) -> str:
     """The page with its Content-Security-Policy; a page that would run script other than
     the theme's, or fetch from another host, stops the build."""
-    problems = page_problems(output, content)
+    problems, page = guarded_page(output, content)
     if problems:
         for problem in problems:
             log.error(f"{name}: {problem}")
         raise PluginError(f"hindsite: {name} would carry script or a resource from another "
                           f"host ({problems[0]}); the page was not written")
-    return with_policy(output)
+    return page
 
 
 def narrative_images(kb: KnowledgeBase) -> list[PublishedImage]:
