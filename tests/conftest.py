@@ -7,6 +7,7 @@ After an intended change, refresh them with `pytest --update-golden` and review 
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +18,9 @@ GOLDEN = TESTS / "golden"
 SITE_KB = TESTS / "site_kb"
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+_SCRATCH = Path(tempfile.mkdtemp(prefix="hindsite-tests-"))
+os.environ["HINDSITE_CACHE"] = str(_SCRATCH / "cache")  # never into the repository's folders
+os.environ["HINDSITE_CACHE_KEY"] = str(_SCRATCH / "key")  # nor the user's own cache
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

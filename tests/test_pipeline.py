@@ -17,10 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_workers_give_the_same_result_as_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 10**9)
-    alone = pipeline.run_check(Settings())
+    alone = pipeline.run_check(Settings(), reuse=False)
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
     monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
-    shared = pipeline.run_check(Settings())
+    shared = pipeline.run_check(Settings(), reuse=False)
     assert shared.files == alone.files == 11
     assert shared.diagnostics == alone.diagnostics
     assert shared.kb.postmortems == alone.kb.postmortems

@@ -58,11 +58,15 @@ def test_fixture(folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     expected = expected_lines(folder)
     monkeypatch.chdir(knowledge_base(folder, tmp_path))
 
-    result = run_check(Settings(base=Path(".")))
+    result = run_check(Settings(base=Path(".")), reuse=False)
 
     assert located(result.diagnostics) == expected
     for diagnostic in result.diagnostics:
         assert diagnostic.message and "\n" not in diagnostic.message, diagnostic
+    for _filled_then_read in range(2):
+        cached = run_check(Settings(base=Path(".")))
+        assert cached.diagnostics == result.diagnostics
+        assert cached.kb.postmortems == result.kb.postmortems
 
 
 @pytest.mark.parametrize("folder", fixture_folders(), ids=lambda p: p.name)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
 
+from hindsite.cache import ResultCache, cache_folder, signing_key
 from hindsite.config import Settings
 from hindsite.diagnostics import Diagnostic, Position
 from hindsite.images import with_images
@@ -43,15 +44,18 @@ class CheckResult:
     files: int
 
 
-def run_check(settings: Settings) -> CheckResult:
-    """Read and check the whole knowledge base; every problem comes back as a diagnostic."""
+def run_check(settings: Settings, *, reuse: bool = True) -> CheckResult:
+    """Read and check the whole knowledge base; every problem comes back as a diagnostic.
+
+    With `reuse`, each unchanged file's result comes from the cache (`hindsite.cache`)."""
     catalog, problems = read_catalog(settings.catalog)
     paths, found = discover(settings.folder, settings.exclude)
     problems += found
     postmortems: list[Postmortem] = []
     features: dict[str, TextFeatures] = {}
     claims: dict[str, list[Position]] = defaultdict(list)
-    for pm, file_problems, claim, counted in checked_files(paths, catalog, settings):
+    store = result_cache(settings) if reuse else None
+    for pm, file_problems, claim, counted in checked_files(paths, catalog, settings, store):
         problems += file_problems
         if pm is not None and counted is not None:
             postmortems.append(pm)
@@ -76,24 +80,59 @@ PARALLEL_FROM = 400
 or HINDSITE_JOBS): below it, starting the workers costs more than they save."""
 
 
-def checked_files(paths: list[Path], catalog: Catalog | None,
+def result_cache(settings: Settings) -> ResultCache[FileResult] | None:
+    """The cache of per-file results for these settings and this catalog, if one is kept."""
+    folder = cache_folder(settings.base)
+    secret = signing_key() if folder is not None else None
+    if folder is None or secret is None:
+        return None
+    try:
+        catalog = settings.catalog.read_bytes()
+    except OSError:
+        catalog = b""
+    return ResultCache(folder, repr(settings).encode() + b"\0" + catalog, secret)
+
+
+def checked_files(paths: list[Path], catalog: Catalog | None, settings: Settings,
+                  store: ResultCache[FileResult] | None = None) -> Iterator[FileResult]:
+    """Each file's result, in the order of `paths`: from `store` when the file is unchanged,
+    else checked (in worker processes when it pays) and kept in `store`."""
+    keys = [cache_key(store, path) for path in paths] if store is not None else []
+    cached = [store.get(key) if key else None for key in keys] if store is not None \
+        else [None] * len(paths)
+    missing = [path for path, hit in zip(paths, cached, strict=True) if hit is None]
+    fresh = fresh_results(missing, catalog, settings)
+    for n, (path, hit) in enumerate(zip(paths, cached, strict=True), 1):
+        if n % 256 == 0:
+            gc.freeze()
+        result = hit if hit is not None else next(fresh)
+        if hit is None and store is not None and keys[n - 1]:
+            store.put(keys[n - 1], result)
+        yield with_file_images(result, path, settings)
+
+
+def cache_key(store: ResultCache[FileResult], path: Path) -> str:
+    """The key of a file's result: its path as shown and its bytes; '' if it cannot be read
+    (the check reports that)."""
+    try:
+        return store.key(display_path(path), path.read_bytes())
+    except OSError:
+        return ""
+
+
+def fresh_results(paths: list[Path], catalog: Catalog | None,
                   settings: Settings) -> Iterator[FileResult]:
-    """Each file's result, in the order of `paths`, in worker processes when it pays."""
+    """Each file checked, in order, in worker processes when there are enough of them."""
     jobs = worker_count()
     if len(paths) < PARALLEL_FROM or jobs < 2:
-        for n, path in enumerate(paths, 1):
-            if n % 256 == 0:
-                gc.freeze()
+        for path in paths:
             yield check_and_count(path, catalog, settings)
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(jobs, mp_context=context) as pool:
         chunk = max(16, len(paths) // (jobs * 8))
-        for n, result in enumerate(pool.map(check_and_count, paths, repeat(catalog),
-                                            repeat(settings), chunksize=chunk), 1):
-            if n % 256 == 0:
-                gc.freeze()
-            yield result
+        yield from pool.map(check_and_count, paths, repeat(catalog), repeat(settings),
+                            chunksize=chunk)
 
 
 def worker_count() -> int:
@@ -136,9 +175,28 @@ def read_catalog(path: Path) -> tuple[Catalog | None, list[Diagnostic]]:
     return catalog, problems + catalog_problems
 
 
+def with_file_images(result: FileResult, path: Path, settings: Settings) -> FileResult:
+    """The result with the images its narrative shows, checked now: they are other files,
+    so a cached result never holds them."""
+    pm, problems, claim, counted = result
+    if pm is None or not pm.images:
+        return result
+    try:
+        pm, image_problems = with_images(pm, path, settings.folder)
+    except Exception as err:  # noqa: BLE001 - one file's bug must not hide the others
+        return None, [*problems, internal_error(path, err)], claim, None
+    return pm, problems + image_problems, claim, counted
+
+
+def internal_error(path: Path, err: Exception) -> Diagnostic:
+    return INTERNAL.at(Position(display_path(path)),
+                       f"internal error ({type(err).__name__}: {err})")
+
+
 def check_file(path: Path, catalog: Catalog | None, settings: Settings
                ) -> tuple[Postmortem | None, list[Diagnostic], tuple[str, Position] | None]:
-    """One file's model value, problems and claimed id; a bug becomes a diagnostic too."""
+    """One file's model value, problems and claimed id, from that file alone (its images
+    are added by `with_file_images`); a bug becomes a diagnostic too."""
     try:
         doc, problems = load_document(path)
         if doc is None:
@@ -146,15 +204,11 @@ def check_file(path: Path, catalog: Catalog | None, settings: Settings
         pm, more = check_document(doc, catalog, severity_levels=settings.severity_levels,
                                   required_sections=settings.required_sections,
                                   blame_phrases=settings.blame_phrases)
-        if pm is not None:
-            pm, image_problems = with_images(pm, path, settings.folder)
-            more += image_problems
         ident = front_matter_id(doc)
         claim = (ident, doc.positions.at(("id",))) if ident else None
         return pm, problems + more, claim
     except Exception as err:  # noqa: BLE001 - one file's bug must not hide the others
-        return None, [INTERNAL.at(Position(display_path(path)),
-                                  f"internal error ({type(err).__name__}: {err})")], None
+        return None, [internal_error(path, err)], None
 
 
 def configured(problems: Iterable[Diagnostic], settings: Settings) -> list[Diagnostic]:

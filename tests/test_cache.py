@@ -1,0 +1,94 @@
+"""The check's cache: unchanged files are not checked again, and what comes from the cache
+is exactly what a fresh check gives (every fixture is also checked both ways)."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hindsite import cache, pipeline
+from hindsite.config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the starter knowledge base with a cache of its own, and a count of the
+    files checked afresh."""
+    shutil.copytree(ROOT / "postmortems", tmp_path / "postmortems")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HINDSITE_CACHE", str(tmp_path / "cache"))
+    return tmp_path
+
+
+def checked_afresh(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    calls: list[Path] = []
+    real = pipeline.check_and_count
+
+    def counting(path: Path, *args: object) -> pipeline.FileResult:
+        calls.append(path)
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "check_and_count", counting)
+    return calls
+
+
+def test_a_second_check_reads_every_result_from_the_cache(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh = pipeline.run_check(Settings(), reuse=False)
+    first = pipeline.run_check(Settings())
+    calls = checked_afresh(monkeypatch)
+    second = pipeline.run_check(Settings())
+    assert calls == []
+    assert second.diagnostics == first.diagnostics == fresh.diagnostics
+    assert second.kb.postmortems == fresh.kb.postmortems
+    assert second.kb.suggestions == fresh.kb.suggestions
+
+
+def test_a_changed_file_is_checked_again_and_only_it(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pipeline.run_check(Settings())
+    changed = next(project.glob("postmortems/*/PM-0004*.md"))
+    changed.write_text(changed.read_text().replace("severity: SEV1", "severity: SEV9"))
+    calls = checked_afresh(monkeypatch)
+    cached = pipeline.run_check(Settings())
+    assert [p.name for p in calls] == [changed.name]
+    assert cached.diagnostics == pipeline.run_check(Settings(), reuse=False).diagnostics
+    assert any(d.path.endswith(changed.name) and d.code.startswith("HS2")
+               for d in cached.diagnostics)
+
+
+def test_another_catalog_or_settings_reuse_nothing(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pipeline.run_check(Settings())
+    calls = checked_afresh(monkeypatch)
+    pipeline.run_check(Settings(suggestions=1))
+    settings_changed = len(calls)
+    catalog = project / "postmortems/catalog.yml"
+    catalog.write_text(catalog.read_text() + "\n")
+    pipeline.run_check(Settings(suggestions=1))
+    assert settings_changed == len(calls) - settings_changed == 11
+
+
+def test_an_entry_not_signed_here_is_never_unpickled(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache folder committed to the repository cannot run code in CI."""
+    store = pipeline.result_cache(Settings())
+    assert store is not None
+    path = next(project.glob("postmortems/*/PM-0004*.md"))
+    key = pipeline.cache_key(store, path)
+    forged = store.folder / key[:2] / key[2:]
+    forged.parent.mkdir(parents=True)
+    forged.write_bytes(b"\0" * cache.SIGNATURE + pickle.dumps((None, [], None, None)))
+
+    def refuse(data: bytes) -> object:
+        raise AssertionError("an unsigned entry was unpickled")
+
+    monkeypatch.setattr(cache.pickle, "loads", refuse)
+    assert store.get(key) is None
+    result = pipeline.run_check(Settings())
+    assert "PM-0004" in result.kb.by_id
