@@ -142,7 +142,7 @@ def test_a_config_file_elsewhere_sets_the_knowledge_base(
     ((), "plugins:\n  - hindsite:\n      postmortem: pm\n",
      "hindsite: unknown hindsite option 'postmortem'; did you mean 'postmortems'? (options: "
      "postmortems, severity_levels, required_sections, blame_phrases, rules, suggestions, "
-     "exclude)\n"),
+     "update_every, exclude)\n"),
     ((), "plugins:\n  - hindsite:\n      rules: {HS999: off}\n",
      "hindsite: hindsite option 'rules': no rule named 'HS999'\n"),
     ((), "plugins:\n  - hindsite:\n      rules: {HS601: loud}\n",

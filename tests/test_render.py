@@ -45,8 +45,8 @@ from hindsite.render import (
     toc_entries,
 )
 from hindsite.render.charts import Column, nice_step, stacked_columns
+from hindsite.render.drafts import drafts
 from hindsite.render.figures import format_duration, format_moment
-from hindsite.render.kit import communication_kit
 from hindsite.render.narrative import clean, render_markdown
 from hindsite.rules import all_rules
 from hindsite.similar import spelled, spellings
@@ -160,22 +160,25 @@ def test_the_table_of_contents_nests_headings_under_the_title(site: Site) -> Non
     assert [h["id"] for h in narrative["children"]][:2] == ["narrative-summary",
                                                              "narrative-what-happened"]
     assert all(f'id="{h.id}"' in html for h in found if h.id)
-    assert "communication-kit" in sections
+    assert "communication-kit" not in sections  # the drafts have a page of their own
     causes = entries[0]["children"][1]["children"]
     assert [c["id"] for c in causes] == ["cause-queue-backlog"]
 
 
-def test_the_kit_drafts_from_the_record(site: Site) -> None:
-    brief, notice, update = communication_kit(site, site.kb.by_id["PM-0003"])
-    assert "1. Autoscale consumers and load test every sale (cost high, risk low, recommended)" \
-        in brief.text
-    assert "This cause has happened before: PM-0001 (2022-03-01)." in brief.text
-    assert "- Orders failed: 3,900 orders" in brief.text
-    assert "Operations" in brief.text
-    for internal in ("Operations", "Payments Team", "ops", "PM-0001"):
-        assert internal not in notice.text
-    assert notice.text.startswith("Subject: Resolved: Checkout timed out again")
-    assert "Resolved at 2023-05-05 11:30 UTC." in update.text
+def test_the_drafts_are_filled_from_the_record(site: Site) -> None:
+    texts = {shape.key: text for shape, text in drafts(site, "PM-0003")}
+    brief, notice = texts["executive-brief"], texts["resolution-notice"]
+    assert "1. Autoscale consumers and load test every sale (recommended)" in brief
+    assert "   Cost: high. Risk: low." in brief
+    assert 'This is the second time for "' in brief and "(before: PM-0001)" in brief
+    assert "- Orders failed: 3,900 orders" in brief
+    assert "Operations" in brief
+    for internal in ("Operations", "Payments Team", "PM-0001", "Checkout timed out again"):
+        assert internal not in notice
+    assert notice.startswith("Subject: Resolved: the problem with ")
+    assert "This is the second time this has happened to you." in notice
+    assert "From Fri 5 May 2023, 09:00 UTC to Fri 5 May 2023, 11:30 UTC (2 h 30 min)." \
+        in notice
 
 
 def test_narrative_links_known_ids_outside_code_and_links() -> None:
@@ -332,8 +335,9 @@ def test_hostile_content_is_inert_on_every_page() -> None:
         html = render_page(site, page, Linker(page_url(page.src_uri)))
         assert_inert(html)
         assert "&lt;script&gt;" in html or page.kind in ("rules", "fields")
-    incident = render_page(site, next(p for p in pages if p.key == "PM-1"), Linker("x/"))
-    narrative = incident.split('<h2 id="narrative">', 1)[1].split('<h2 id="communication', 1)[0]
+    incident = render_page(site, next(p for p in pages if p.key == "PM-1" and
+                                      p.kind == "incident"), Linker("x/"))
+    narrative = incident.split('<h2 id="narrative">', 1)[1]
     assert "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>" in narrative
     for page in pages:
         assert "<" not in front_matter(page).split("---\n")[1]

@@ -50,6 +50,8 @@ class Settings:
     rules: Mapping[str, Severity | None] = field(default_factory=dict)
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     suggestions: int = 3
+    update_every: int = 30
+    """Minutes between the status updates a draft promises: silence is the worst update."""
 
     @property
     def folder(self) -> Path:
@@ -71,6 +73,7 @@ OPTIONS = {
     "blame_phrases": "phrases reported as blame language",
     "rules": "per-rule severity: error, warning, info or off, by code or name",
     "suggestions": "how many 'possibly the same cause' suggestions an incident page shows",
+    "update_every": "minutes between the status updates the drafts promise (default 30)",
     "exclude": "files and folders of the postmortems folder that are not postmortems",
 }
 
@@ -93,7 +96,15 @@ def parse_settings(options: Mapping[str, Any] | None, base: Path) -> Settings:
         rules=_rule_severities(options.get("rules") or {}),
         exclude=_texts(options, "exclude", DEFAULT_EXCLUDE, empty=True),
         suggestions=_count(options, "suggestions", 3),
+        update_every=_minutes(options, "update_every", 30),
     )
+
+
+def _minutes(options: Mapping[str, Any], name: str, default: int) -> int:
+    value = _count(options, name, default)
+    if value < 1:
+        raise ConfigError(f"hindsite option '{name}' must be at least 1 minute, got {value}")
+    return value
 
 
 def _text(options: Mapping[str, Any], name: str, default: str) -> str:

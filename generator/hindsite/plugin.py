@@ -56,6 +56,8 @@ STYLESHEET = "assets/hindsite.css"
 THEME = Path(__file__).resolve().parent / "theme"
 """Overrides of the theme's templates: the header's search box is Pagefind's."""
 THEME_SEARCH = ("material/search", "search")
+COPY_BUTTON = "content.code.copy"
+"""The theme's copy button on code blocks: each draft is copied in one click."""
 
 
 class Options(Config):  # type: ignore[no-untyped-call]  # MkDocs' hook has no annotations
@@ -96,6 +98,9 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
             config.extra_css.append(STYLESHEET)
         if str(THEME) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
+        features = config.theme.get("features") or []
+        if COPY_BUTTON not in features:
+            config.theme["features"] = [*features, COPY_BUTTON]
         for name in THEME_SEARCH:
             if name in config.plugins and config.plugins[name].config.get("enabled", True):
                 config.plugins[name].config["enabled"] = False

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from hindsite.render.action_items import action_items_page
 from hindsite.render.data import atom_feed, incidents_json
+from hindsite.render.drafts import drafts_page
 from hindsite.render.incident import incident_page
 from hindsite.render.insights import insights_page
 from hindsite.render.links import Linker, page_url
@@ -44,7 +45,8 @@ LISTINGS: dict[str, Callable[[Site, Linker], str]] = {
     "lessons": lessons_page, "rules": rules_page, "fields": fields_page,
 }
 DETAILS: dict[str, Callable[[Site, str, Linker], str]] = {
-    "incident": incident_page, "cause": cause_page, "service": service_page, "team": team_page,
+    "incident": incident_page, "drafts": drafts_page, "cause": cause_page,
+    "service": service_page, "team": team_page,
 }
 
 

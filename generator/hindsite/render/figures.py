@@ -75,14 +75,24 @@ def format_moment(moment: datetime | None) -> str:
     """A time in its own offset, as written: '2021-02-22 15:40 UTC' or '... UTC+01:00'."""
     if moment is None:
         return "—"
+    return f"{moment:%Y-%m-%d %H:%M} {zone_name(moment)}"
+
+
+def format_when(moment: datetime, like: datetime) -> str:
+    """A time written out in another time's offset, as a notice states it:
+    'Tue 23 Feb 2021, 09:10 UTC+01:00'. Drafts give every time in the incident's own offset."""
+    local = moment.astimezone(like.tzinfo)
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {zone_name(local)}"
+
+
+def zone_name(moment: datetime) -> str:
+    """'UTC' or 'UTC+01:00'."""
     offset = moment.utcoffset() or timedelta(0)
     if not offset:
-        zone = "UTC"
-    else:
-        sign = "-" if offset < timedelta(0) else "+"
-        hours, rest = divmod(int(abs(offset.total_seconds())) // 60, 60)
-        zone = f"UTC{sign}{hours:02d}:{rest:02d}"
-    return f"{moment:%Y-%m-%d %H:%M} {zone}"
+        return "UTC"
+    sign = "-" if offset < timedelta(0) else "+"
+    hours, rest = divmod(int(abs(offset.total_seconds())) // 60, 60)
+    return f"UTC{sign}{hours:02d}:{rest:02d}"
 
 
 def format_day(day: date | datetime | None) -> str:

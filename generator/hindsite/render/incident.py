@@ -1,5 +1,6 @@
 """The page of one incident: the record, its causes against their history, the timeline with
-its detection gap, the action items, the narrative and the communication kit."""
+its detection gap, the action items and the narrative, under a verdict strip that links to
+the incident's drafts."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from markupsafe import Markup
 from hindsite.model import Cause, Postmortem, TimelineEntry
 from hindsite.render import views
 from hindsite.render.figures import Durations, durations, format_duration
-from hindsite.render.kit import communication_kit
 from hindsite.render.links import Linker, cause_anchor
 from hindsite.render.narrative import Resolve, link_references, narrative
 from hindsite.render.site import Site
 from hindsite.render.templating import render
+from hindsite.render.verdict import verdict
 from hindsite.similar import spelled, spellings
 
 RECENT = 3
@@ -78,8 +79,7 @@ def incident_page(site: Site, ident: str, link: Linker) -> str:
         alike=possibly_same(site, pm, link), timeline=moments(pm, resolve),
         items=[views.item_row(site, i, link) for i in pm.action_items],
         narrative=story, narrative_html=Markup(story.html),
-        kit=communication_kit(site, pm), as_of=site.as_of,
-        guide=link.to("communication/index.md"),
+        verdict=verdict(site, pm), drafts=link.drafts(pm.id), as_of=site.as_of,
     )
 
 

@@ -27,6 +27,11 @@ def detail_uri(section: str, key: str) -> str:
     return f"{section}/{key}/index.md"
 
 
+def drafts_uri(ident: str) -> str:
+    """The page of an incident's drafts, beside its own: `incidents/<id>/drafts/`."""
+    return f"incidents/{ident}/drafts/index.md"
+
+
 def page_url(src_uri: str, directory_urls: bool = True) -> str:
     """The URL MkDocs gives the page or file at `src_uri`, relative to the site root."""
     if not src_uri.endswith(".md"):
@@ -59,6 +64,9 @@ class Linker:
 
     def incident(self, ident: str, anchor: str = "") -> str:
         return self.to(detail_uri("incidents", ident), anchor)
+
+    def drafts(self, ident: str, anchor: str = "") -> str:
+        return self.to(drafts_uri(ident), anchor)
 
     def item(self, ref: str) -> str:
         """The link to an action item, given as `PM-0042/A1`."""

@@ -19,7 +19,7 @@ from hindsite.config import Settings
 from hindsite.link import RETURNS_NAMED, KnowledgeBase, Returns, Suggestion
 from hindsite.model import ActionItem, Postmortem
 from hindsite.render.figures import is_open
-from hindsite.render.links import DETAILS, SECTIONS, detail_uri, listing_uri
+from hindsite.render.links import DETAILS, SECTIONS, detail_uri, drafts_uri, listing_uri
 
 T = TypeVar("T")
 SHOWN = RETURNS_NAMED
@@ -115,6 +115,8 @@ def site_pages(site: Site) -> list[Page]:
     pages = [Page(listing_uri(s), s, "", LISTING_TITLES[s]) for s in SECTIONS]
     pages += [Page(detail_uri("incidents", pm.id), "incident", pm.id, f"{pm.id}: {pm.title}",
                    pm.tags) for pm in site.newest_first]
+    pages += [Page(drafts_uri(pm.id), "drafts", pm.id, f"{pm.id}: drafts to send")
+              for pm in site.newest_first]
     pages += [Page(detail_uri("causes", c.key), "cause", c.key, c.title)
               for c in catalog.causes.values()]
     pages += [Page(detail_uri("services", s.key), "service", s.key, s.name)
@@ -131,6 +133,8 @@ def front_matter(page: Page) -> str:
     The theme writes the title and tags into the page unescaped, so they are given already
     escaped; the page body itself is replaced by hindsite's own HTML."""
     meta: dict[str, object] = {"title": escape(page.title)}
+    if page.kind == "drafts":
+        meta["search"] = {"exclude": True}
     if page.tags:
         meta["tags"] = [escape(tag) for tag in page.tags]
     dumped = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
