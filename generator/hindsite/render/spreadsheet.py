@@ -66,8 +66,8 @@ COLUMNS: dict[str, tuple[str, Callable[[Record], object]]] = {
     "minutes_to_resolve": ("resolved - detected", lambda r: _minutes(r, "to_resolve")),
     "minutes_of_impact": ("how long the impact lasted", lambda r: _minutes(r, "impact")),
     "minutes_to_tell_customers": ("first communication to customers, partners or the public "
-                                  "- started", lambda r: _minutes(r, "to_tell_customers")),
-    "minutes_to_tell_internal": ("first internal communication - started",
+                                  "- detected", lambda r: _minutes(r, "to_tell_customers")),
+    "minutes_to_tell_internal": ("first internal communication - detected",
                                  lambda r: _minutes(r, "to_tell_internal")),
     "action_items": ("how many action items", lambda r: len(r["action_items"])),
     "action_items_done": ("how many are done",
