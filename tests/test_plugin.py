@@ -161,9 +161,12 @@ def test_search_indexes_what_readers_look_for_and_not_the_boilerplate(project: P
     text = pages["incidents/PM-0003/"]
     assert text.startswith("PM-0003: Checkout timed out again")
     assert "raised the consumer count to a new fixed number" in text
-    assert "Resolved: Checkout timed out again" not in text and "Executive brief" not in text
+    assert "Subject: Resolved" not in text and "Executive brief" not in text
+    assert not any(url.endswith("/drafts/") for url in pages)  # the drafts stay out
+    drafts = (site / "incidents/PM-0003/drafts/index.html").read_text()
+    assert "Subject: Resolved: the problem with" in drafts
+    assert "content.code.copy" in drafts  # the theme's copy button on every draft
     page = (site / "incidents/PM-0003/index.html").read_text()
-    assert "Subject: Resolved: Checkout timed out again" in page
     assert 'class="hs-search"' in page and "pagefind/pagefind-ui.js" in page
     assert "md-search__input" not in page
 
