@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -109,3 +110,106 @@ def test_python_m_hindsite(kb: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "hindsite", "check"], capture_output=True,
                           text=True, timeout=60)
     assert (done.returncode, done.stdout) == (0, "no problems in 1 file\n")
+
+
+# ------------------------------------------------------------------------ like ruff and yamllint
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture_kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> Path:
+    import shutil
+
+    shutil.copytree(FIXTURES / name, tmp_path / name)
+    (tmp_path / name / "expected.txt").unlink()
+    monkeypatch.chdir(tmp_path / name)
+    return tmp_path / name
+
+
+def test_quiet_hides_info_and_the_all_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    fixture_kb(tmp_path, monkeypatch, "HS503-possibly-same-cause")
+    code, out, _ = run(capsys, "check")
+    assert code == 0 and "info HS503" in out
+    assert run(capsys, "check", "-q") == (0, "", "")
+    assert run(capsys, "check", "--quiet", "--format", "json") == (0, "[]\n", "")
+
+
+def test_quiet_keeps_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    fixture_kb(tmp_path, monkeypatch, "HS601-blame-language-front-matter")
+    assert run(capsys, "check", "-q", "--strict") == (
+        1, f"{run(capsys, 'check')[1].splitlines()[0]}\n1 warning in 1 file\n", "")
+
+
+def test_select_and_ignore_by_code_prefix_or_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    fixture_kb(tmp_path, monkeypatch, "HS601-blame-language-front-matter")
+    assert run(capsys, "check", "--strict", "--ignore", "blame-language") == (
+        0, "no problems in 1 file\n", "")
+    assert run(capsys, "check", "--strict", "--select", "HS3,HS2")[0] == 0
+    code, out, _ = run(capsys, "check", "--strict", "--select", "HS1", "--select", "HS601")
+    assert code == 1 and "warning HS601" in out
+    assert run(capsys, "check", "--select", "blame-langage") == (
+        2, "", "hindsite: no rule named 'blame-langage'; did you mean 'blame-language'? "
+               "('hindsite rules' lists them)\n")
+
+
+def test_rules_lists_and_explains(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: x\nplugins:\n  - hindsite:\n      rules: {blame-language: error}\n")
+    code, out, _ = run(capsys, "rules")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) > 30 and lines[0].startswith("HS100  internal-error")
+    assert any(line.startswith("HS601  blame-language") and " error " in line for line in lines)
+    code, out, _ = run(capsys, "rules", "blame-language")
+    assert code == 0 and out.startswith("HS601 blame-language\n\n")
+    assert "Severity: warning (here: error, set in mkdocs.yml)\n" in out
+    assert run(capsys, "rules", "HS6O1")[0] == 2
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pty
+
+    work = fixture_kb(tmp_path, monkeypatch, "HS601-blame-language-front-matter")
+
+    def output(**env: str) -> str:
+        main_fd, child_fd = pty.openpty()
+        environ = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | env
+        subprocess.run([sys.executable, "-m", "hindsite", "check"], cwd=work, env=environ,
+                       stdout=child_fd, stderr=child_fd, timeout=60)
+        os.close(child_fd)
+        text = os.read(main_fd, 65536).decode()
+        os.close(main_fd)
+        return text
+
+    assert ": \x1b[33mwarning\x1b[0m HS601 " in output()
+    assert "\x1b[" not in output(NO_COLOR="1") and ": warning HS601 " in output(NO_COLOR="")
+    piped = subprocess.run([sys.executable, "-m", "hindsite", "check"], cwd=work,
+                           capture_output=True, text=True, timeout=60)
+    assert "\x1b[" not in piped.stdout and ": warning HS601 " in piped.stdout
+
+
+def test_progress_shows_on_a_terminal_once_a_run_is_long() -> None:
+    from hindsite.cli import terminal
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    clock = iter([0.0, 0.5, 1.5, 3.0])
+    screen = Terminal()
+    progress = terminal.Progress(screen, lambda: next(clock))
+    progress(1, 1200)
+    progress(600, 1200)
+    progress(1200, 1200)
+    progress.clear()
+    assert screen.getvalue() == ("\rchecked 600 of 1,200 files\rchecked 1,200 of 1,200 files"
+                                 "\r\x1b[K")
+    piped = io.StringIO()
+    terminal.Progress(piped)(1200, 1200)
+    assert piped.getvalue() == ""

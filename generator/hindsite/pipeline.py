@@ -12,7 +12,7 @@ import gc
 import multiprocessing
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
@@ -44,7 +44,12 @@ class CheckResult:
     files: int
 
 
-def run_check(settings: Settings, *, reuse: bool = True) -> CheckResult:
+Progress = Callable[[int, int], None]
+"""Told (files checked, files in all) as the check goes; the CLI shows it on a terminal."""
+
+
+def run_check(settings: Settings, *, reuse: bool = True,
+              progress: Progress | None = None) -> CheckResult:
     """Read and check the whole knowledge base; every problem comes back as a diagnostic.
 
     With `reuse`, each unchanged file's result comes from the cache (`hindsite.cache`)."""
@@ -55,7 +60,10 @@ def run_check(settings: Settings, *, reuse: bool = True) -> CheckResult:
     features: dict[str, TextFeatures] = {}
     claims: dict[str, list[Position]] = defaultdict(list)
     store = result_cache(settings) if reuse else None
-    for pm, file_problems, claim, counted in checked_files(paths, catalog, settings, store):
+    for done, (pm, file_problems, claim, counted) in enumerate(
+            checked_files(paths, catalog, settings, store), 1):
+        if progress is not None:
+            progress(done, len(paths))
         problems += file_problems
         if pm is not None and counted is not None:
             postmortems.append(pm)

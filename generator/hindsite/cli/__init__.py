@@ -7,17 +7,19 @@ Each command is a module of this package with `HELP`, `add_arguments(parser)` an
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 
 from hindsite import __version__
-from hindsite.cli import check, export, init, new
-from hindsite.cli.common import EXIT_USAGE
+from hindsite.cli import check, export, init, new, rules
+from hindsite.cli.common import EXIT_PROBLEMS, EXIT_USAGE
 from hindsite.config import ConfigError
 from hindsite.diagnostics import printable
 
-COMMANDS: dict[str, ModuleType] = {"init": init, "new": new, "check": check, "export": export}
+COMMANDS: dict[str, ModuleType] = {"init": init, "new": new, "check": check,
+                                  "export": export, "rules": rules}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -37,4 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as err:
         print(f"hindsite: {printable(str(err))}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # `hindsite rules | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PROBLEMS
     return code

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 from hindsite.cli.common import EXIT_OK, EXIT_PROBLEMS, add_config_file, settings_for
+from hindsite.cli.select import codes, selected
+from hindsite.cli.terminal import Progress, coloured, wants_colour
 from hindsite.config import ConfigError, Settings
 from hindsite.diagnostics import Diagnostic, has_errors
 from hindsite.pipeline import run_check
@@ -24,6 +26,13 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--format", choices=sorted(REPORTERS), default="text",
                          help="output format (default: text)")
     command.add_argument("--strict", action="store_true", help="fail on warnings too")
+    command.add_argument("-q", "--quiet", action="store_true",
+                         help="errors and warnings only: no info, no line when all is well")
+    command.add_argument("--select", action="append", default=[], metavar="RULES",
+                         help="report only these rules: codes, code prefixes (HS3) or names, "
+                              "comma-separated")
+    command.add_argument("--ignore", action="append", default=[], metavar="RULES",
+                         help="do not report these rules (as --select)")
     add_config_file(command)
 
 
@@ -37,9 +46,19 @@ def run(args: argparse.Namespace) -> int:
         if not in_knowledge_base(path, settings):
             raise ConfigError(f"{path} is not in the knowledge base {settings.folder} "
                               "(no mkdocs.yml, postmortems folder or catalog.yml holds it)")
-    result = run_check(settings)
-    shown = [d for d in result.diagnostics if reported(d, wanted)]
-    sys.stdout.write(REPORTERS[args.format](shown, result.files))
+    wanted_rules = codes(args.select) if args.select else None
+    unwanted_rules = codes(args.ignore)
+    progress = Progress(sys.stderr)
+    result = run_check(settings, progress=progress)
+    progress.clear()
+    shown = [d for d in selected(result.diagnostics, wanted_rules, unwanted_rules, args.quiet)
+             if reported(d, wanted)]
+    report = REPORTERS[args.format](shown, result.files)
+    if args.quiet and not shown and args.format != "json":
+        report = ""
+    elif args.format == "text" and wants_colour(sys.stdout):
+        report = coloured(report)
+    sys.stdout.write(report)
     if args.format == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
             out.write(as_markdown(shown, result.files))
