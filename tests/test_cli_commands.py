@@ -213,3 +213,33 @@ def test_progress_shows_on_a_terminal_once_a_run_is_long() -> None:
     piped = io.StringIO()
     terminal.Progress(piped)(1200, 1200)
     assert piped.getvalue() == ""
+
+
+def test_schema_writes_this_knowledge_bases_levels(
+        kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import jsonschema
+    import yaml
+
+    config = (kb / "mkdocs.yml").read_text()
+    (kb / "mkdocs.yml").write_text(config.replace(
+        "      postmortems: postmortems\n",
+        "      postmortems: postmortems\n      severity_levels: [P1, P2: Some harm., P3]\n"))
+    code, out, err = run(capsys, "schema")
+    assert (code, out, err) == (0, "schema/postmortem.schema.json\nschema/catalog.schema.json\n",
+                                "")
+    front = json.loads((kb / "schema" / "postmortem.schema.json").read_text())
+    assert front["properties"]["severity"]["enum"] == ["P1", "P2", "P3"]
+    example = next((kb / "postmortems").rglob("PM-0001-*.md")).read_text()
+    record = yaml.safe_load(example.split("---\n")[1].replace("SEV3", "P2"))
+    record = json.loads(json.dumps(record, default=str))
+    assert list(jsonschema.Draft202012Validator(front).iter_errors(record)) == []
+    record["severity"] = "SEV3"
+    assert [e.validator for e in jsonschema.Draft202012Validator(front).iter_errors(record)] == [
+        "enum"]
+    catalog_text = (kb / "postmortems" / "catalog.yml").read_text()
+    modeline = catalog_text.splitlines()[0]
+    assert modeline == "# yaml-language-server: $schema=../schema/catalog.schema.json"
+    target = (kb / "postmortems" / modeline.split("$schema=")[1]).resolve()
+    catalog_schema = json.loads(target.read_text())
+    assert list(jsonschema.Draft202012Validator(catalog_schema).iter_errors(
+        yaml.safe_load(catalog_text))) == []

@@ -33,7 +33,7 @@ def test_init_writes_a_knowledge_base_that_builds_and_checks(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     root = initialised(tmp_path)
     assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()) == \
-        sorted(INIT_FILES)
+        sorted([*INIT_FILES, "schema/catalog.schema.json", "schema/postmortem.schema.json"])
     settings = load_settings(root / "mkdocs.yml")
     result = run_check(settings)
     assert [d.format() for d in result.diagnostics

@@ -23,7 +23,7 @@ from hindsite.pipeline import run_check
 from hindsite.rules import all_rules
 
 FIXTURES = Path(__file__).parent / "fixtures"
-CASE_RE = re.compile(r"(?P<code>HS[0-9]{3})-[a-z0-9-]+|valid-[a-z0-9-]+")
+CASE_RE = re.compile(r"(?P<code>HS[0-9]{3})-[a-z0-9-]+|valid-[a-z0-9-]+|several-[a-z0-9-]+")
 LINE_RE = re.compile(r"(?P<path>[^:]+):(?P<line>[0-9]+):(?P<col>[0-9]+): "
                      r"(?P<severity>error|warning|info) (?P<code>HS[0-9]{3})")
 
@@ -74,6 +74,10 @@ def test_fixture_is_well_formed(folder: Path) -> None:
     """A rule's fixture reports that rule and no other; a valid fixture reports nothing."""
     lines = expected_lines(folder)
     code = CASE_RE.fullmatch(folder.name).group("code")  # type: ignore[union-attr]
+    if folder.name.startswith("several-"):
+        found = [LINE_RE.fullmatch(line) for line in lines]
+        assert all(found) and len({m["code"] for m in found if m}) >= 3, folder.name
+        return
     if code is None:
         assert lines == []
         return

@@ -13,6 +13,8 @@ from importlib.resources import files
 from pathlib import Path
 
 from hindsite import __version__
+from hindsite.config import Settings
+from hindsite.validate.schema import validator
 
 INIT_FILES = {
     "mkdocs.yml": "mkdocs.yml",
@@ -42,7 +44,8 @@ def template(name: str) -> str:
 
 
 def init_files(site_name: str, requirement: str) -> dict[str, str]:
-    """The starting knowledge base's files by path, filled in for this team."""
+    """The starting knowledge base's files by path, filled in for this team, and the
+    schemas that `catalog.yml`'s first line points editors to."""
     values = {"__SITE_NAME__": json.dumps(site_name), "__REQUIREMENT__": requirement}
     found: dict[str, str] = {}
     for path, name in INIT_FILES.items():
@@ -50,6 +53,20 @@ def init_files(site_name: str, requirement: str) -> dict[str, str]:
         for key, value in values.items():
             text = text.replace(key, value)
         found[path] = text
+    for name, text in editor_schemas(Settings()).items():
+        found[f"schema/{name}"] = text
+    return found
+
+
+def editor_schemas(settings: Settings) -> dict[str, str]:
+    """Each schema's file name and text as `hindsite check` applies it to this knowledge
+    base (its severity levels in place of the defaults), so an editor never flags what the
+    check accepts."""
+    found: dict[str, str] = {}
+    for name in ("postmortem", "catalog"):
+        levels = settings.severity_levels if name == "postmortem" else ()
+        schema = {k: v for k, v in validator(name, levels).schema.items() if k != "$id"}
+        found[f"{name}.schema.json"] = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
     return found
 
 

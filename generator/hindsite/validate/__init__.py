@@ -20,6 +20,12 @@ from hindsite.validate.values import admitted
 
 __all__ = ["check_catalog", "check_document", "front_matter_id"]
 
+SHAPE_KEPT = frozenset({"HS202", "HS204", "HS207", "HS208"})
+"""Schema problems that leave every field of the record readable (an unknown field, a value
+not allowed, an item twice, a field that must go): the rules across
+fields still run on such a file, so that one run reports its independent problems together.
+A missing field, a wrong type or a malformed time stops them."""
+
 
 def check_document(doc: Document, catalog: Catalog | None, *, severity_levels: tuple[str, ...],
                    required_sections: tuple[str, ...], blame_phrases: tuple[str, ...]
@@ -30,18 +36,18 @@ def check_document(doc: Document, catalog: Catalog | None, *, severity_levels: t
                               doc.positions, "the front matter")
     problems += beside(schema_diagnostics(data, "postmortem", doc.positions, severity_levels),
                        problems)
-    schema_valid = not any(d.severity is Severity.ERROR for d in problems)
+    errors = {d.code for d in problems if d.severity is Severity.ERROR}
     body, body_problems = read_body(doc.body, doc.path, doc.body_line)
     problems += body_problems
     published = data.get("status") == "published"
     problems += missing_sections(body, required_sections, published, doc.path)
     problems += lint_front_matter(data, doc.positions, doc.text.split("\n"), blame_phrases)
     problems += lint_body(doc.body, doc.path, doc.body_line, body.code_lines, blame_phrases)
-    if not schema_valid:
+    if not errors <= SHAPE_KEPT:
         return None, problems
     pm = build_postmortem(data, doc.positions, doc.body, doc.body_line, body)
-    problems += check_fields(Record(pm, doc.positions, catalog))
-    return pm, problems
+    problems += beside(check_fields(Record(pm, doc.positions, catalog)), problems)
+    return (None if errors else pm), problems
 
 
 def beside(found: Iterable[Diagnostic], earlier: list[Diagnostic]) -> list[Diagnostic]:
