@@ -47,6 +47,7 @@ from hindsite.render import (
     toc_entries,
 )
 from hindsite.render import Page as GeneratedPage
+from hindsite.render.notice import build_failed_notice
 from hindsite.render.snippets import fill_snippets
 from hindsite.site_search import INDEXED_KINDS, SearchError, SearchIndex, executable
 
@@ -74,6 +75,8 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         self.site: Site | None = None
         self.pages: dict[str, GeneratedPage] = {}
         self.search: SearchIndex | None = None
+        self.serving = False
+        self.notice = ""
 
     def load_config(self, options: dict[str, Any],
                     config_file_path: str | None = None) -> tuple[ConfigErrors, ConfigWarnings]:
@@ -87,6 +90,11 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
             except ConfigError as err:
                 errors.append((name, err))
         return errors, warnings
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """While serving, errors in the postmortems show in the browser instead of stopping
+        the build, which would leave the development server waiting (`render.notice`)."""
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -119,7 +127,8 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         result = run_check(self.settings)
-        report(result.diagnostics, result.files)
+        report(result.diagnostics, result.files, stop=not self.serving)
+        self.notice = build_failed_notice(result.diagnostics) if self.serving else ""
         self.site = build_site(result.kb, self.settings, as_of())
         self.pages = {}
         for page in site_pages(self.site):
@@ -150,11 +159,11 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         link = Linker(page.url, config.use_directory_urls)
         generated = self.pages.get(page.file.src_uri)
         if generated is None or page.file.generated_by is None:
-            return fill_snippets(html, self.site, link)
+            return self.notice + fill_snippets(html, self.site, link)
         body, found = render_contents(self.site, generated, link)
         page.toc = get_toc(toc_entries(found))
         page.present_anchor_ids = {h.id for h in found if h.id}
-        return body
+        return self.notice + body
 
     @event_priority(-100)
     def _index_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
@@ -234,8 +243,9 @@ def add(files: Files, file: File) -> None:
     files.append(file)
 
 
-def report(diagnostics: list[Diagnostic], checked: int) -> None:
-    """Log every diagnostic as `hindsite check` prints it; errors stop the build."""
+def report(diagnostics: list[Diagnostic], checked: int, *, stop: bool = True) -> None:
+    """Log every diagnostic as `hindsite check` prints it; errors stop the build, unless
+    `stop` is false (serving: the pages then show them)."""
     for d in diagnostics:
         if d.severity is Severity.ERROR:
             log.error(d.format())
@@ -244,7 +254,9 @@ def report(diagnostics: list[Diagnostic], checked: int) -> None:
         else:
             log.info(d.format())
     errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
-    if errors:
+    if errors and not stop:
+        log.error("hindsite: every page shows these errors until they are fixed")
+    elif errors:
         noun = "error" if errors == 1 else "errors"
         raise PluginError(f"hindsite: {errors} {noun} in the postmortems ({checked} files "
                           "checked); fix them or run 'hindsite check' for the report")
