@@ -174,3 +174,42 @@ def test_insights_render_charts_without_script(page: object, site: str) -> None:
     assert page.locator("article table").count() >= 2  # type: ignore[attr-defined]
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "insights.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+SCREENS = [(390, 844), (1280, 900)]
+PAGES = {"home": "", "incidents": "incidents/", "incident-PM-0011": "incidents/PM-0011/",
+         "drafts-PM-0006": "incidents/PM-0006/drafts/", "insights": "insights/",
+         "cause-migration-locks-table": "causes/migration-locks-table/"}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(("width", "height"), SCREENS)
+def test_nothing_decisive_is_off_screen_and_charts_stay_legible(
+        browser: object, site: str, width: int, height: int, scheme: str) -> None:
+    """On a 390 px phone and a 1280 px desktop, light and dark: no page scrolls sideways,
+    every table cell and verdict tile is inside the screen, chart labels stay readable.
+    Screenshots go to test-output/ to be looked at."""
+    context = browser.new_context(viewport={"width": width, "height": height},  # type: ignore[attr-defined]
+                                  color_scheme=scheme)
+    page = context.new_page()
+    SHOTS.mkdir(exist_ok=True)
+    try:
+        for name, address in PAGES.items():
+            page.goto(site + address)
+            page.screenshot(path=str(SHOTS / f"{name}-{width}-{scheme}.png"), full_page=True)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+            outside = page.evaluate("""(width) => [...document.querySelectorAll(
+                    'article .hs-cards td, article .hs-verdict > div')]
+                .filter(e => e.getBoundingClientRect().right > width + 1)
+                .map(e => e.textContent.trim().slice(0, 40))""", width)
+            assert outside == [], (name, outside)
+        page.goto(site + "insights/")
+        smallest = page.evaluate("""() => Math.min(...[...document.querySelectorAll(
+                'article svg.hs-svg text')].map(t => t.getBoundingClientRect().height))""")
+        assert smallest >= 9, smallest
+        page.goto(site + "incidents/PM-0011/drafts/")
+        copy = page.locator('article .md-code__button[data-md-type="copy"]')
+        copy.first.wait_for(state="attached")
+        assert copy.count() == 7  # one click to copy each draft
+    finally:
+        context.close()

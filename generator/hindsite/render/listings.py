@@ -39,6 +39,9 @@ class Occurrence:
     answer: Markup
     key: str
     """The key the incident filed the cause under: another of its merged keys, or this one."""
+    choice: str
+    """The option chosen after this incident, with its known risk: what a later "why didn't
+    that fix everything?" points to."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +68,8 @@ class CatalogRow:
 
 
 def incidents_page(site: Site, link: Linker) -> str:
-    return render("incidents.html", rows=[views.incident_row(site, pm, link)
-                                          for pm in site.newest_first])
+    return render("incidents.html", severity=link.to("severity.md"),
+                  rows=[views.incident_row(site, pm, link) for pm in site.newest_first])
 
 
 def causes_page(site: Site, link: Linker) -> str:
@@ -110,7 +113,10 @@ def cause_page(site: Site, key: str, link: Linker) -> str:
     came_back = [hint(site, s.earlier_incident, s.earlier_cause, s.incident, s.cause, s.score,
                       link) for s in hints if kb.catalog.resolve(s.earlier_cause) == resolved]
     merged = sorted(keys - {key})
+    undelivered = {item.ref for pm in kb.history(key) for c in pm.causes if c.key in keys
+                   for item in kb.recurrence(pm.id, c.key).undelivered_fixes}
     return render("cause.html", cause=kb.catalog.causes[key], row=cause_row(site, key, link),
+                  undelivered=sorted(undelivered),
                   occurrences=occurrences, fixes=cause_fixes(site, key, link), as_of=site.as_of,
                   kept_under=views.cause(site, resolved, link) if resolved != key else None,
                   merged=[views.cause(site, k, link) for k in merged],
@@ -131,7 +137,17 @@ def occurrence(site: Site, pm: Postmortem, keys: frozenset[str], link: Linker,
     return Occurrence(views.incident_ref(pm, link), pm.severity,
                       views.severity_rank(site, pm.severity), entry.kind,
                       Markup(link_references(entry.description, resolve)),
-                      Markup(link_references(entry.why_earlier_fixes_failed, resolve)), entry.key)
+                      Markup(link_references(entry.why_earlier_fixes_failed, resolve)), entry.key,
+                      chosen_option(pm))
+
+
+def chosen_option(pm: Postmortem) -> str:
+    option, decision = pm.chosen_option, pm.decision
+    if option is None or decision is None:
+        return ""
+    detail = f" {option.detail.strip()}" if option.detail else ""
+    return (f"{option.title} (decided {decision.date:%Y-%m-%d} by {decision.forum}; "
+            f"cost {option.cost}, known risk {option.risk}).{detail}")
 
 
 def services_page(site: Site, link: Linker) -> str:

@@ -13,7 +13,6 @@ from hindsite.link import Recurrence
 from hindsite.model import Postmortem
 from hindsite.render.figures import durations, format_duration, format_number, is_overdue
 from hindsite.render.site import SHOWN, Site
-from hindsite.render.views import latest_earlier
 from hindsite.validate.communication import PREVENTION_KINDS
 
 
@@ -51,7 +50,8 @@ def verdict(site: Site, pm: Postmortem) -> Verdict:
     found = [site.kb.recurrences.get((pm.id, c.key)) for c in pm.causes]
     recurring = [r for r in found if r is not None and r.recurs]
     earlier = sorted({e.id: e.started for r in recurring
-                      for e in latest_earlier(r, SHOWN)}.items(), key=lambda kv: kv[1])
+                      for e in r.chain[max(r.earlier_end - SHOWN, 0):r.earlier_end]}.items(),
+                     key=lambda kv: kv[1])
     total = max((r.earlier_end for r in recurring), default=0)
     count = pm.impact.customers
     return Verdict(

@@ -9,9 +9,10 @@ from datetime import date
 
 from hindsite.link import FixOutcome, Recurrence, Returns
 from hindsite.model import ActionItem, Postmortem
-from hindsite.render.figures import durations, format_duration, is_overdue
+from hindsite.render.figures import is_overdue
 from hindsite.render.links import Linker, safe_url
 from hindsite.render.site import SHOWN, Site
+from hindsite.render.verdict import Verdict, verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,13 +34,13 @@ class IncidentRef:
 
 @dataclass(frozen=True, slots=True)
 class IncidentRow:
+    """An incident in a list: what a manager scans for, the verdict strip in one row."""
+
     ref: IncidentRef
     severity: str
     severity_rank: int
-    status: str
     services: tuple[Named, ...]
-    time_to_detect: str
-    time_to_resolve: str
+    verdict: Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +90,8 @@ def incident_ref(pm: Postmortem, link: Linker) -> IncidentRef:
 
 
 def incident_row(site: Site, pm: Postmortem, link: Linker) -> IncidentRow:
-    spans = durations(pm)
     return IncidentRow(incident_ref(pm, link), pm.severity, severity_rank(site, pm.severity),
-                       pm.status, tuple(service(site, s, link) for s in pm.services),
-                       format_duration(spans.to_detect), format_duration(spans.to_resolve))
+                       tuple(service(site, s, link) for s in pm.services), verdict(site, pm))
 
 
 def item_row(site: Site, item: ActionItem, link: Linker, cause: str = "") -> ItemRow:
