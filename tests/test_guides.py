@@ -129,3 +129,14 @@ def test_malformed_severity_levels_are_named(value: str, message: str) -> None:
 
     with pytest.raises(ConfigError, match=message):
         parse_settings({"severity_levels": yaml.safe_load(value)}, Path("."))
+
+
+def test_the_readme_configuration_builds_as_it_is(tmp_path: Path) -> None:
+    readme = (SITE_KB.parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Configuration", 1)[1]
+    snippet = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    root = new_kb(tmp_path)
+    (root / "mkdocs.yml").write_text(snippet)
+    site = built(root)
+    assert (site / "incidents" / "PM-0001" / "index.html").is_file()
+    assert dead_links(site) == []

@@ -79,5 +79,7 @@ def test_a_team_starts_from_the_wheel(venv: Path, tmp_path: Path) -> None:
     assert (site / "incidents" / "PM-0002" / "index.html").is_file()
     assert (site / "communication" / "first-notice" / "index.html").is_file()
     assert dead_links(site) == []
-    flow = yaml.safe_load((work / ".github" / "workflows" / "postmortems.yml").read_text())
-    assert set(flow["jobs"]) == {"check", "build", "publish"}
+    workflow = work / ".github" / "workflows" / "postmortems.yml"
+    assert set(yaml.safe_load(workflow.read_text())["jobs"]) == {"check", "build", "publish"}
+    run(str(Path(sys.executable).with_name("check-jsonschema")), "--builtin-schema",
+        "vendor.github-workflows", str(workflow))
