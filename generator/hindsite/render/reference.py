@@ -16,7 +16,7 @@ from hindsite.render.links import Linker
 from hindsite.render.site import Site
 from hindsite.render.templating import render
 from hindsite.rules import all_rules
-from hindsite.validate.schema import read_schema
+from hindsite.schemas import configured_schema, resolve
 
 STAGE_TITLES = {"load": "Reading files and YAML", "schema": "Fields and types",
                 "fields": "Rules across fields and files", "body": "The narrative",
@@ -73,9 +73,8 @@ def configured(site: Site, rule: Rule) -> str:
 
 
 def fields_page(site: Site, link: Linker) -> str:
-    postmortem = read_schema("postmortem")
-    postmortem["properties"]["severity"]["enum"] = list(site.levels)
-    catalog = read_schema("catalog")
+    postmortem = configured_schema("postmortem", site.levels)
+    catalog = configured_schema("catalog")
     return render("fields.html",
                   documents=[("postmortem", "Postmortem front matter", postmortem,
                               list(field_rows(postmortem, postmortem))),
@@ -100,14 +99,6 @@ def field_rows(schema: dict[str, Any], root: dict[str, Any],
             yield from field_rows(spec, root, f"{path}.")
         elif items.get("type") == "object":
             yield from field_rows(items, root, f"{path}[].")
-
-
-def resolve(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
-    ref = schema.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#/$defs/"):
-        found: dict[str, Any] = root["$defs"][ref.rsplit("/", 1)[-1]]
-        return found
-    return schema
 
 
 def type_name(spec: dict[str, Any], root: dict[str, Any]) -> str:

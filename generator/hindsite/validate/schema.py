@@ -7,13 +7,11 @@ value is reinterpreted behind the writer's back.
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections.abc import Iterator
 from datetime import date, datetime
 from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,6 +20,7 @@ from jsonschema.exceptions import ValidationError
 
 from hindsite.compose import Positions, YamlPath
 from hindsite.diagnostics import Diagnostic, Position, Severity, did_you_mean, rule
+from hindsite.schemas import configured_schema, resolve
 
 STAGE = "schema"
 MISSING_FIELD = rule("HS201", "missing-field", Severity.ERROR,
@@ -41,7 +40,6 @@ DUPLICATE_ITEM = rule("HS207", "duplicate-item", Severity.ERROR,
 FORBIDDEN_FIELD = rule("HS208", "forbidden-field", Severity.ERROR,
                        "A field that must not be present given the others.", STAGE)
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 DATE_TIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}"
                           r"(:[0-9]{2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})")
 
@@ -112,35 +110,23 @@ def parse_time(text: str) -> datetime | None:
     return datetime.fromisoformat(text.replace("z", "Z"))
 
 
-def read_schema(name: str) -> dict[str, Any]:
-    with (SCHEMA_DIR / f"{name}.schema.json").open(encoding="utf-8") as handle:
-        schema: dict[str, Any] = json.load(handle)
-    return schema
-
-
 @cache
 def validator(name: str, severity_levels: tuple[str, ...] = ()) -> Any:
     """A compiled validator; the postmortem schema takes the configured severity levels."""
-    schema = read_schema(name)
-    if severity_levels:
-        schema = copy.deepcopy(schema)
-        schema["properties"]["severity"]["enum"] = list(severity_levels)
-    return _Validator(schema, format_checker=_checker)
+    return _Validator(configured_schema(name, severity_levels), format_checker=_checker)
 
 
 def take_text_as_written(data: Any, name: str, positions: Positions) -> Any:
     """Where the schema wants a string, use a plain scalar's source text instead of its number."""
     if not positions.raw:
         return data
-    root: dict[str, Any] = dict(validator(name).schema)
+    root = configured_schema(name)
     return _as_written(data, root, root, positions, ())
 
 
 def _as_written(data: Any, schema: dict[str, Any], root: dict[str, Any], positions: Positions,
                 ypath: YamlPath) -> Any:
-    ref = schema.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#/$defs/"):
-        schema = root["$defs"][ref.rsplit("/", 1)[-1]]
+    schema = resolve(schema, root)
     if ypath in positions.raw and schema.get("type") == "string":
         return positions.raw[ypath]
     if isinstance(data, dict):
