@@ -71,8 +71,8 @@ def main() -> None:
         postmortems.append(pm)
         features[pm.id] = timed("text features", lambda: text_features(pm, catalog))  # noqa: B023
     whole = time.perf_counter() - start
-    kb = timed("link", lambda: link(postmortems, catalog))  # type: ignore[arg-type]
-    timed("suggest", lambda: suggest(kb, features))
+    timed("link", lambda: link(postmortems, catalog))  # type: ignore[arg-type]
+    timed("suggest", lambda: suggest(postmortems, catalog, features))  # type: ignore[arg-type]
     total = sum(spent.values())
     print(f"N={count:,}: stages timed one by one ({total:.2f} s):")
     for stage, seconds in sorted(spent.items(), key=lambda item: -item[1]):

@@ -15,7 +15,7 @@ import yaml
 
 from hindsite.config import Settings
 from hindsite.diagnostics import Position
-from hindsite.link import KnowledgeBase, Suggestion, came_back, link
+from hindsite.link import KnowledgeBase, came_back, link
 from hindsite.model import (
     ActionItem,
     Catalog,
@@ -27,6 +27,7 @@ from hindsite.model import (
     Option,
     Postmortem,
     Service,
+    Suggestion,
     Team,
     TimelineEntry,
 )
@@ -49,7 +50,7 @@ from hindsite.render.drafts import drafts
 from hindsite.render.figures import format_duration, format_moment
 from hindsite.render.narrative import clean, render_markdown
 from hindsite.rules import all_rules
-from hindsite.similar import spelled, spellings
+from hindsite.words import spelled, spellings
 
 TESTS = Path(__file__).resolve().parent
 AS_OF = date(2024, 6, 1)

@@ -21,7 +21,7 @@ import yaml
 
 from hindsite.config import Settings
 from hindsite.pipeline import run_check
-from hindsite.similar import spelled, spellings
+from hindsite.words import spelled, spellings
 
 SETS = sorted((Path(__file__).parent / "similarity").iterdir())
 Pair = tuple[str, str, str, str]

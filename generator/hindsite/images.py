@@ -20,9 +20,18 @@ from pathlib import Path
 from urllib.parse import unquote
 from xml.etree import ElementTree
 
-from hindsite.diagnostics import Diagnostic
+from hindsite.diagnostics import Diagnostic, Severity, rule
 from hindsite.model import Postmortem, PublishedImage, Reference
-from hindsite.validate.body import MISSING_IMAGE, NOT_AN_IMAGE, UNSAFE_SVG
+
+MISSING_IMAGE = rule("HS406", "missing-image", Severity.ERROR,
+                     "An image that is not a file inside the knowledge base named by a "
+                     "relative path (an absolute path is refused too).", "body")
+NOT_AN_IMAGE = rule("HS407", "not-an-image", Severity.ERROR,
+                    "A file shown as an image that is not a PNG, JPEG, GIF, WebP or SVG image "
+                    "by its content (or is over the size limit).", "body")
+UNSAFE_SVG = rule("HS408", "unsafe-svg", Severity.ERROR,
+                  "An SVG image with script, event handlers, links, embedded content or "
+                  "references to other files; it is not published.", "body")
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 """Larger files are refused: a narrative's figure is a chart or a screenshot."""

@@ -14,11 +14,12 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, NamedTuple
 
-from hindsite.model import ActionItem, Catalog, Postmortem
+from hindsite.model import ActionItem, Catalog, Postmortem, Suggestion
+from hindsite.words import spelled, spellings
 
 FixState = Literal["pending", "held", "failed"]
 
@@ -55,7 +56,7 @@ class Recurrence:
     def fixes(self) -> tuple[ActionItem, ...]:
         """Every earlier fix: the action items of earlier occurrences that address the cause."""
         return tuple(item for pm in self.chain[:self.earlier_end]
-                     for item in fixes_for(pm, self.keys or self.cause))
+                     for item in pm.fixes_for(self.keys or self.cause))
 
     @property
     def completed_fixes(self) -> tuple[ActionItem, ...]:
@@ -96,19 +97,12 @@ OFFSET_SLACK = timedelta(hours=24)
 
 
 @dataclass(frozen=True, slots=True)
-class Suggestion:
-    """An earlier cause that reads like this one although it was filed under another key."""
-
-    incident: str
-    cause: str
-    earlier_incident: str
-    earlier_cause: str
-    score: float
-    shared_terms: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class KnowledgeBase:
+    """The link stage's whole output; nothing after it computes from the postmortems' text.
+
+    Suggestions come in with it, and their shared terms are spelled as each incident's
+    writer spelt them while it is built, however it is built (`dataclasses.replace` too)."""
+
     catalog: Catalog
     postmortems: tuple[Postmortem, ...]
     by_id: dict[str, Postmortem]
@@ -119,6 +113,12 @@ class KnowledgeBase:
     merged: dict[str, frozenset[str]] = field(default_factory=dict)
     """For a key that others are `same_as`, every key written for that cause."""
     suggestions: dict[tuple[str, str], tuple[Suggestion, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if any(s.shared_terms and not s.shared_words
+               for ranked in self.suggestions.values() for s in ranked):
+            object.__setattr__(self, "suggestions", spelled_suggestions(
+                self.suggestions, self.by_id, self.catalog))
 
     def recurrence(self, incident: str, cause: str) -> Recurrence:
         return self.recurrences[(incident, cause)]
@@ -136,8 +136,11 @@ class KnowledgeBase:
         return self.outcomes[item.ref]
 
 
-def link(postmortems: list[Postmortem], catalog: Catalog) -> KnowledgeBase:
-    """The knowledge base of valid postmortems, oldest first; the first of a duplicated id wins."""
+def link(postmortems: list[Postmortem], catalog: Catalog,
+         suggestions: dict[tuple[str, str], tuple[Suggestion, ...]] | None = None
+         ) -> KnowledgeBase:
+    """The knowledge base of valid postmortems, oldest first, with the suggestions made for
+    them (`similar.suggest`); the first of a duplicated id wins."""
     ordered = tuple(sorted(postmortems, key=lambda p: (p.started, p.id)))
     by_id: dict[str, Postmortem] = {}
     for pm in ordered:
@@ -155,7 +158,7 @@ def link(postmortems: list[Postmortem], catalog: Catalog) -> KnowledgeBase:
     outcomes = {item.ref: fix_outcome(item, returns)
                 for pm in by_id.values() for item in pm.action_items}
     return KnowledgeBase(catalog, ordered, by_id, occurrences, recurrences, outcomes, returns,
-                         merged)
+                         merged, suggestions or {})
 
 
 def merged_keys(catalog: Catalog) -> dict[str, frozenset[str]]:
@@ -175,13 +178,6 @@ def occurrences_by_cause(ordered: tuple[Postmortem, ...],
         for key in dict.fromkeys(resolve(c.key) for c in pm.causes):
             chains[key].append(pm)
     return {key: tuple(chain) for key, chain in chains.items()}
-
-
-def fixes_for(pm: Postmortem, key: str | frozenset[str]) -> tuple[ActionItem, ...]:
-    """The action items of `pm` that address a cause: one key, or all the merged keys of one."""
-    if isinstance(key, str):
-        return tuple(item for item in pm.action_items if key in item.addresses)
-    return tuple(item for item in pm.action_items if not key.isdisjoint(item.addresses))
 
 
 def completed_by(item: ActionItem, day: date) -> bool:
@@ -220,7 +216,7 @@ def recurrences_of(key: str, chain: tuple[Postmortem, ...],
 def _answer_dates(pms: tuple[Postmortem, ...], key: str) -> list[date]:
     """For each earlier fix, the first day from which an incident of its cause owes an answer."""
     found = []
-    for item in (item for pm in pms for item in fixes_for(pm, key)):
+    for item in (item for pm in pms for item in pm.fixes_for(key)):
         days = [d for d in (item.due, item.completed if item.status == "done" else None) if d]
         if days:
             found.append(min(days))
@@ -289,3 +285,20 @@ def _not_delivered(item: ActionItem) -> str:
     if item.status == "done":
         return f"completed only on {item.completed}"
     return "won't do" if item.status == "wont-do" else item.status
+
+
+def spelled_suggestions(suggestions: dict[tuple[str, str], tuple[Suggestion, ...]],
+                        by_id: dict[str, Postmortem], catalog: Catalog
+                        ) -> dict[tuple[str, str], tuple[Suggestion, ...]]:
+    """The suggestions with their shared terms spelled, reading each incident's text once,
+    and only as far as its suggestions' terms need."""
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for (incident, _key), ranked in suggestions.items():
+        for s in ranked:
+            wanted[incident].update(s.shared_terms)
+    words = {incident: spellings(pm, catalog, frozenset(terms)) for incident, terms
+             in wanted.items() if terms and (pm := by_id.get(incident)) is not None}
+    return {where: tuple(s if s.shared_words or not s.shared_terms else replace(
+                s, shared_words=spelled(words.get(where[0], {}), s.shared_terms))
+                for s in ranked)
+            for where, ranked in suggestions.items()}

@@ -6,10 +6,14 @@ Every value that came from a file carries the `Position` a diagnostic about it p
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from hindsite.diagnostics import Position
+
+REFERENCE_RE = re.compile(r"(?<![\w/-])([A-Z][A-Z0-9]*-[0-9]+)(?:/(A[0-9]+))?(?![\w-])")
+"""An incident or action-item id as a body mentions it: PM-0007, PM-0007/A2."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,12 +220,35 @@ class Postmortem:
     def cause_keys(self) -> frozenset[str]:
         return frozenset(c.key for c in self.causes)
 
+    def fixes_for(self, key: str | frozenset[str]) -> tuple[ActionItem, ...]:
+        """This incident's fixes for a cause: its action items that address the key, or any
+        of the keys merged into one cause (`same_as`)."""
+        if isinstance(key, str):
+            return tuple(item for item in self.action_items if key in item.addresses)
+        return tuple(item for item in self.action_items if not key.isdisjoint(item.addresses))
+
     def section(self, title: str) -> str:
         """The Markdown of a level-2 section, matched case-insensitively; '' if absent."""
         span = self.sections.get(normalise_heading(title))
         if span is None:
             return ""
         return "\n".join(self.body.split("\n")[span[0]:span[1]]).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """An earlier cause that reads like this one although it was filed under another key.
+
+    `shared_terms` are the terms compared (stems, concepts); `shared_words` are the same
+    terms as the writer of this incident spelt them, which messages and pages show."""
+
+    incident: str
+    cause: str
+    earlier_incident: str
+    earlier_cause: str
+    score: float
+    shared_terms: tuple[str, ...]
+    shared_words: tuple[str, ...] = ()
 
 
 def normalise_heading(title: str) -> str:

@@ -26,12 +26,13 @@ from hindsite.link import KnowledgeBase, link
 from hindsite.load import INTERNAL, discover, display_path, load_document, load_yaml_file
 from hindsite.model import Catalog, Postmortem
 from hindsite.rules import RULES
-from hindsite.similar import TextFeatures, suggest, suggestion_diagnostics, text_features
+from hindsite.similar import TextFeatures, suggest, text_features
 from hindsite.validate import check_catalog, check_document, front_matter_id
 from hindsite.validate.catalog import MISSING_CATALOG
 from hindsite.validate.knowledge_base import (
     duplicate_ids,
     recurrence_rules,
+    suggestion_diagnostics,
     unknown_not_same_as,
     unknown_references,
 )
@@ -163,12 +164,11 @@ def link_and_suggest(postmortems: list[Postmortem], catalog: Catalog,
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        kb = link(postmortems, catalog)
-        kb.suggestions.update(suggest(kb, features, limit=max(limit, 1)))
+        return link(postmortems, catalog,
+                    suggest(postmortems, catalog, features, limit=max(limit, 1)))
     finally:
         if was_enabled:
             gc.enable()
-    return kb
 
 
 def read_catalog(path: Path) -> tuple[Catalog | None, list[Diagnostic]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from hindsite import compose, load, similar
+from hindsite import compose, images, load
 from hindsite.diagnostics import Rule
 from hindsite.validate import (
     body,
@@ -24,7 +24,7 @@ from hindsite.validate import (
 
 RULE_MODULES: tuple[ModuleType, ...] = (
     load, compose, catalog, schema, values, fields, communication, knowledge_base, body,
-    similar, lints)
+    images, lints)
 """Every module that declares rules, in the order of the stages."""
 
 

@@ -16,23 +16,15 @@ import functools
 import heapq
 import itertools
 import math
-import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import repeat
 from operator import mul, neg, truediv
 
-from hindsite.diagnostics import Diagnostic, Severity, rule
-from hindsite.lexicon import FOLD
-from hindsite.link import KnowledgeBase, Suggestion
-from hindsite.model import Catalog, Cause, Postmortem
-
-POSSIBLY_SAME = rule("HS503", "possibly-same-cause", Severity.INFO,
-                     "An earlier incident's cause reads like this one but was filed under "
-                     "another key: reuse its key, or list the incident in not_same_as.",
-                     "recurrence")
+from hindsite.model import Catalog, Cause, Postmortem, Suggestion
+from hindsite.words import cause_texts, incident_texts, term_of, words_of
 
 SUGGEST_THRESHOLD = 0.08
 """Lowest score suggested, on the incident page and by `hindsite check` alike."""
@@ -47,10 +39,6 @@ CANDIDATES = 10
 SHARED_FROM = 24
 """A suggestion's shared terms are looked for among this many of the cause's heaviest."""
 
-WORD_RE = re.compile(r"[a-z0-9]+")
-"""Words, once hyphens are dropped: 'not-after' and 'write-ahead' count as one word each."""
-SPELLING_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-"""The same words with their hyphens, as messages and pages show them."""
 STOPWORDS = frozenset("""
 a about after again against all also an and any are as at be because been before being
 between both but by can could did do does doing down during each few for from further had
@@ -77,18 +65,6 @@ class TextFeatures:
     causes: dict[str, dict[str, float]]
 
 
-def words_of(text: str) -> list[str]:
-    """The words of a text, lower-cased, hyphens dropped; `spellings` reads the same words
-    with their hyphens, and the two must agree."""
-    return WORD_RE.findall(text.lower().replace("-", ""))
-
-
-def term_of(word: str) -> str:
-    """The concept a word names (lexicon.py), else its first five letters, so that
-    'expired', 'expiry' and 'expiration' meet at 'expir'."""
-    return FOLD.get(word) or word[:5]
-
-
 def terms_of(text: str, weight: float = 1.0) -> Counter[str]:
     """Terms and their weighted counts; short words, stopwords and numbers say nothing."""
     counts = Counter(term_of(word) for word in words_of(text)
@@ -100,24 +76,23 @@ def terms_of(text: str, weight: float = 1.0) -> Counter[str]:
 
 
 def text_features(pm: Postmortem, catalog: Catalog | None) -> TextFeatures:
-    """What each cause is made of: its description and fixes, the catalog's words for its
-    key, its structure (services, category and kind as pseudo-terms), and the incident's
-    context (title, impact, "Why it happened"), which its causes share."""
-    context = terms_of(pm.section("Why it happened"), FIELD_WEIGHTS["why"])
-    context.update(terms_of(pm.title, FIELD_WEIGHTS["title"]))
-    context.update(terms_of(pm.impact.summary, FIELD_WEIGHTS["impact"]))
+    """What each cause is made of (`words.cause_texts`), its structure (services, category
+    and kind as pseudo-terms), and the incident's context (`words.incident_texts`), which
+    its causes share."""
+    context: Counter[str] = Counter()
+    for field, text in incident_texts(pm).items():
+        context.update(terms_of(text, FIELD_WEIGHTS[field]))
     causes: dict[str, dict[str, float]] = {}
     for cause in pm.causes:
         if cause.key in causes:
             continue  # a key listed twice (an error reported elsewhere): the first counts
         counts = Counter(context)
-        counts.update(terms_of(cause.description, FIELD_WEIGHTS["description"]))
-        fixes = " ".join(a.title for a in pm.action_items if cause.key in a.addresses)
-        counts.update(terms_of(fixes, FIELD_WEIGHTS["fixes"]))
+        for field, text in cause_texts(pm, cause, catalog).items():
+            counts.update(_catalog_terms(text) if field == "catalog"
+                          else terms_of(text, FIELD_WEIGHTS[field]))
         described = catalog.causes.get(cause.key) if catalog is not None else None
         structure = [f"svc:{s}" for s in pm.services] + [f"kind:{cause.kind}"]
         if described is not None:
-            counts.update(_catalog_terms(f"{described.title} {described.description}"))
             structure.append(f"cat:{described.category}")
         counts.update(dict.fromkeys(structure, FIELD_WEIGHTS["structure"]))
         causes[cause.key] = {sys.intern(t): (1 + math.log(w)) if w >= 1 else w
@@ -129,25 +104,6 @@ def text_features(pm: Postmortem, catalog: Catalog | None) -> TextFeatures:
 def _catalog_terms(text: str) -> Counter[str]:
     """The catalog's words for a key, counted once per process however many causes use it."""
     return terms_of(text, FIELD_WEIGHTS["catalog"])
-
-
-def spellings(pm: Postmortem, catalog: Catalog | None = None) -> dict[str, str]:
-    """Each term of a postmortem (and of the catalog's words for its causes) as the writer
-    first spelt it, hyphens included. Worked out once per postmortem: it reads the text."""
-    texts = [pm.title, pm.impact.summary, pm.section("Why it happened")]
-    texts += [c.description for c in pm.causes] + [a.title for a in pm.action_items]
-    if catalog is not None:
-        texts += [f"{c.title} {c.description}" for key in pm.cause_keys
-                  if (c := catalog.causes.get(key)) is not None]
-    first: dict[str, str] = {}
-    for word in SPELLING_RE.findall(" ".join(texts).lower()):
-        first.setdefault(term_of(word.replace("-", "")), word)
-    return first
-
-
-def spelled(words: dict[str, str], stems: tuple[str, ...]) -> tuple[str, ...]:
-    """Stems as `spellings` found them written, for messages and pages."""
-    return tuple(words.get(s, s) for s in stems)
 
 
 @dataclass(slots=True)
@@ -165,15 +121,18 @@ class _Index:
 Occurrence = tuple[Postmortem, Cause]
 
 
-def _occurrences(kb: KnowledgeBase, features: dict[str, TextFeatures]
+def _occurrences(postmortems: list[Postmortem], catalog: Catalog,
+                 features: dict[str, TextFeatures]
                  ) -> tuple[list[Occurrence], list[dict[str, float]]]:
     """Each cause occurrence, in start order, with its scaled term counts: one per incident
-    and key, even where a key is listed twice (an error reported elsewhere)."""
+    and key, even where a key is listed twice (an error reported elsewhere); of incidents
+    sharing an id, the first in start order, as the link stage keeps it."""
     keys, counts = [], []
-    for pm in kb.postmortems:
-        if kb.by_id.get(pm.id) is not pm:
+    first: dict[str, Postmortem] = {}
+    for pm in sorted(postmortems, key=lambda p: (p.started, p.id)):
+        if first.setdefault(pm.id, pm) is not pm:
             continue
-        found = features.get(pm.id) or text_features(pm, kb.catalog)
+        found = features.get(pm.id) or text_features(pm, catalog)
         listed: set[str] = set()
         for cause in pm.causes:
             if cause.key in listed:
@@ -202,15 +161,17 @@ def _tfidf(counts: list[dict[str, float]]) -> list[dict[str, float]]:
     return vectors
 
 
-def suggest(kb: KnowledgeBase, features: dict[str, TextFeatures] | None = None,
+def suggest(postmortems: list[Postmortem], catalog: Catalog,
+            features: dict[str, TextFeatures] | None = None,
             limit: int = 3) -> dict[tuple[str, str], tuple[Suggestion, ...]]:
-    """For each cause, the `limit` best earlier causes under other keys, best first.
+    """For each cause, the `limit` best earlier causes under other keys, best first; the
+    link stage spells their shared terms when it builds the knowledge base with them.
 
     Occurrences are taken in order of start time; each is scored against the occurrences
     already indexed (all earlier), then indexed itself, so the cost grows with the number
     of occurrences times small constants, not with its square."""
-    keys, counts = _occurrences(kb, features or {})
-    resolve = kb.catalog.resolve
+    keys, counts = _occurrences(postmortems, catalog, features or {})
+    resolve = catalog.resolve
     index = _Index(keys, _tfidf(counts), defaultdict(list), [resolve(c.key) for _pm, c in keys],
                    _keys_of(keys, resolve))
     found: dict[int, list[Scored]] = {}
@@ -319,25 +280,3 @@ def _shared_terms(a: dict[str, float], b: dict[str, float], most: int = 5) -> tu
     common = [t for t in itertools.islice(a, SHARED_FROM) if t in b and ":" not in t]
     products = map(mul, map(a.__getitem__, common), map(b.__getitem__, common))
     return tuple(t for _w, t in sorted(zip(map(neg, products), common, strict=True))[:most])
-
-
-def suggestion_diagnostics(kb: KnowledgeBase, shown: int = 3) -> Iterator[Diagnostic]:
-    """One info diagnostic per suggestion an incident page shows, best first, so that the
-    check and the site say the same; `(1 of 2)` keeps the ranking in the sorted report."""
-    words: dict[str, str] = {}
-    spelt_for = ""
-    for (incident, key), ranked in kb.suggestions.items():
-        pm = kb.by_id[incident]
-        if incident != spelt_for:  # an incident's causes come one after another
-            words, spelt_for = spellings(pm, kb.catalog), incident
-        cause = next(c for c in pm.causes if c.key == key)
-        listed = ranked[:shown]
-        for rank, hint in enumerate(listed, 1):
-            yield POSSIBLY_SAME.at(
-                cause.pos,
-                f"({rank} of {len(listed)}) cause '{key}' reads like cause "
-                f"'{hint.earlier_cause}' of {hint.earlier_incident} (shared terms: "
-                f"{', '.join(spelled(words, hint.shared_terms))}); if it is the same "
-                "cause, use "
-                f"key '{hint.earlier_cause}', else add {hint.earlier_incident} to this "
-                "cause's not_same_as")

@@ -18,7 +18,6 @@ from hindsite.render.links import detail_uri, listing_uri, page_url, safe_url
 from hindsite.render.site import Site
 from hindsite.render.templating import render
 from hindsite.render.views import first_later, latest_earlier
-from hindsite.similar import spelled, spellings
 
 
 def incidents_json(site: Site, directory_urls: bool = True) -> str:
@@ -40,8 +39,6 @@ def incidents_json(site: Site, directory_urls: bool = True) -> str:
 
 def incident_record(kb: KnowledgeBase, pm: Postmortem, directory_urls: bool) -> dict[str, Any]:
     spans = durations(pm)
-    suggested = any((pm.id, cause.key) in kb.suggestions for cause in pm.causes)
-    words = spellings(pm, kb.catalog) if suggested else {}
     return {
         "id": pm.id, "url": page_url(detail_uri("incidents", pm.id), directory_urls),
         "title": pm.title, "status": pm.status, "severity": pm.severity,
@@ -50,7 +47,7 @@ def incident_record(kb: KnowledgeBase, pm: Postmortem, directory_urls: bool) -> 
         "tags": list(pm.tags),
         "impact": {"summary": pm.impact.summary, "customers": pm.impact.customers,
                    "metrics": [asdict(m) for m in pm.impact.metrics]},
-        "causes": [cause_record(kb, pm, i, words) for i in range(len(pm.causes))],
+        "causes": [cause_record(kb, pm, i) for i in range(len(pm.causes))],
         "timeline": [{"at": _time(e.at), "kind": e.kind, "text": e.text} for e in pm.timeline],
         "communications": [{"at": _time(c.at), "audience": c.audience, "channel": c.channel,
                             "summary": c.summary} for c in pm.communications],
@@ -65,9 +62,7 @@ def incident_record(kb: KnowledgeBase, pm: Postmortem, directory_urls: bool) -> 
     }
 
 
-def cause_record(kb: KnowledgeBase, pm: Postmortem, index: int, words: dict[str, str]
-                 ) -> dict[str, Any]:
-    """One cause; `words` spells the suggestions' shared terms (`similar.spellings`)."""
+def cause_record(kb: KnowledgeBase, pm: Postmortem, index: int) -> dict[str, Any]:
     cause = pm.causes[index]
     recurrence = kb.recurrences.get((pm.id, cause.key))
     return {
@@ -77,7 +72,7 @@ def cause_record(kb: KnowledgeBase, pm: Postmortem, index: int, words: dict[str,
         "recurrence": recurrence_record(kb, recurrence) if recurrence else None,
         "possibly_same_as": [
             {"incident": s.earlier_incident, "cause": s.earlier_cause, "score": s.score,
-             "shared_terms": list(spelled(words, s.shared_terms))}
+             "shared_terms": list(s.shared_words)}
             for s in kb.suggestions.get((pm.id, cause.key), ())],
     }
 
@@ -88,7 +83,7 @@ def recurrence_record(kb: KnowledgeBase, recurrence: Recurrence) -> dict[str, An
     linearly however often a cause comes back."""
     previous = latest_earlier(recurrence, 1)
     following = first_later(recurrence, 1)
-    fixes = [i.ref for pm in previous for i in pm.action_items if recurrence.cause in i.addresses]
+    fixes = [i.ref for pm in previous for i in pm.fixes_for(recurrence.cause)]
     return {"occurrence": recurrence.earlier_end + 1,
             "previous": previous[0].id if previous else None,
             "next": following[0].id if following else None,

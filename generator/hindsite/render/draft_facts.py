@@ -210,8 +210,7 @@ def recurring_cause(kb: KnowledgeBase, pm: Postmortem, r: Recurrence) -> Recurri
         fixes=tuple(fix_state(item, day) for item in r.fixes),
         choices=tuple(choice for e in earlier if (choice := chosen_then(e))),
         answer=cause.why_earlier_fixes_failed.strip(),
-        changes=tuple(promise(pm, i) for i in pm.action_items
-                      if r.cause in i.addresses and i.status != "wont-do"))
+        changes=tuple(promise(pm, i) for i in pm.fixes_for(r.cause) if i.status != "wont-do"))
 
 
 def fix_state(item: ActionItem, day: date) -> str:

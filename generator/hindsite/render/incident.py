@@ -17,7 +17,6 @@ from hindsite.render.narrative import Resolve, link_references, narrative
 from hindsite.render.site import Site
 from hindsite.render.templating import render
 from hindsite.render.verdict import verdict
-from hindsite.similar import spelled, spellings
 
 RECENT = 3
 """Earlier occurrences (with their fixes) and later ones shown beside each cause."""
@@ -99,8 +98,7 @@ def cause_panel(site: Site, pm: Postmortem, cause: Cause, link: Linker,
     recurrence = site.kb.recurrences.get((pm.id, cause.key))
     earlier = views.latest_earlier(recurrence, RECENT) if recurrence else ()
     later = views.first_later(recurrence, RECENT) if recurrence else ()
-    fixes = [item for other in earlier for item in other.action_items
-             if cause.key in item.addresses]
+    fixes = [item for other in earlier for item in other.fixes_for(cause.key)]
     return CausePanel(
         cause_anchor(cause.key), views.cause(site, cause.key, link), cause.kind,
         catalog.category if catalog else "", Markup(link_references(cause.description, resolve)),
@@ -118,10 +116,8 @@ def possibly_same(site: Site, pm: Postmortem, link: Linker) -> list[Alike]:
     shown = [(cause, s) for cause in pm.causes
              for s in site.kb.suggestions.get((pm.id, cause.key), ())[: site.settings.suggestions]
              if s.earlier_incident in site.kb.by_id]
-    words = spellings(pm, site.kb.catalog) if shown else {}
     return [Alike(views.cause(site, cause.key, link), views.cause(site, s.earlier_cause, link),
-                  views.incident_ref(site.kb.by_id[s.earlier_incident], link),
-                  spelled(words, s.shared_terms))
+                  views.incident_ref(site.kb.by_id[s.earlier_incident], link), s.shared_words)
             for cause, s in shown]
 
 

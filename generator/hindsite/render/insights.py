@@ -120,7 +120,7 @@ def recurring_causes(site: Site, link: Linker) -> tuple[list[RecurringRow], char
         if len(chain) < 2:
             continue
         fixes = [views.item_row(site, item, link, key) for pm in chain
-                 for item in pm.action_items if key in item.addresses and item.status == "done"]
+                 for item in pm.fixes_for(key) if item.status == "done"]
         failed = sum(1 for f in fixes if f.outcome == "failed")
         rows.append(RecurringRow(views.cause(site, key, link), len(chain), len(fixes), failed))
     rows.sort(key=lambda r: (-r.count, r.named.key))

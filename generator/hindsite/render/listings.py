@@ -86,8 +86,8 @@ def cause_fixes(site: Site, key: str, link: Linker, done_only: bool = False
     each judged by whether the cause (not another it addresses) came back."""
     keys = site.kb.keys_of(key)
     return [views.item_row(site, item, link, next(a for a in item.addresses if a in keys))
-            for pm in site.kb.history(key) for item in pm.action_items
-            if not keys.isdisjoint(item.addresses) and (item.status == "done" or not done_only)]
+            for pm in site.kb.history(key) for item in pm.fixes_for(keys)
+            if item.status == "done" or not done_only]
 
 
 def cause_row(site: Site, key: str, link: Linker) -> CauseRow:

@@ -16,8 +16,8 @@ from typing import TypeVar
 import yaml
 
 from hindsite.config import Settings
-from hindsite.link import RETURNS_NAMED, KnowledgeBase, Returns, Suggestion
-from hindsite.model import ActionItem, Postmortem
+from hindsite.link import RETURNS_NAMED, KnowledgeBase, Returns
+from hindsite.model import ActionItem, Postmortem, Suggestion
 from hindsite.render.figures import is_open
 from hindsite.render.links import DETAILS, SECTIONS, detail_uri, drafts_uri, listing_uri
 

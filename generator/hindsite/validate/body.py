@@ -17,7 +17,8 @@ from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
 from hindsite.diagnostics import Diagnostic, Position, Severity, rule
-from hindsite.model import Reference, normalise_heading
+from hindsite.images import MISSING_IMAGE
+from hindsite.model import REFERENCE_RE, Reference, normalise_heading
 
 STAGE = "body"
 MISSING_SECTION = rule("HS401", "missing-section", Severity.ERROR,
@@ -27,19 +28,9 @@ RAW_HTML = rule("HS402", "raw-html", Severity.ERROR,
                 STAGE)
 UNSAFE_LINK = rule("HS403", "unsafe-link", Severity.ERROR,
                    "A link with a scheme other than http, https or a relative path.", STAGE)
-MISSING_IMAGE = rule("HS406", "missing-image", Severity.ERROR,
-                     "An image that is not a file inside the knowledge base named by a "
-                     "relative path (an absolute path is refused too).", STAGE)
-NOT_AN_IMAGE = rule("HS407", "not-an-image", Severity.ERROR,
-                    "A file shown as an image that is not a PNG, JPEG, GIF, WebP or SVG image "
-                    "by its content (or is over the size limit).", STAGE)
-UNSAFE_SVG = rule("HS408", "unsafe-svg", Severity.ERROR,
-                  "An SVG image with script, event handlers, links, embedded content or "
-                  "references to other files; it is not published.", STAGE)
 REMOTE_IMAGE = rule("HS404", "remote-image", Severity.ERROR,
                     "An image from another host; images are files in the repository.", STAGE)
 
-REFERENCE_RE = re.compile(r"(?<![\w/-])([A-Z][A-Z0-9]*-[0-9]+)(?:/(A[0-9]+))?(?![\w-])")
 SAFE_SCHEMES = ("http", "https")
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 

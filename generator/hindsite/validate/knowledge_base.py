@@ -25,6 +25,10 @@ WHY_WITHOUT_HISTORY = rule("HS502", "why-without-earlier-occurrence", Severity.W
                            "key is probably not the one they used.", "recurrence")
 UNKNOWN_NOT_SAME_AS = rule("HS504", "unknown-not-same-as", Severity.ERROR,
                            "not_same_as names an incident that does not exist.", "recurrence")
+POSSIBLY_SAME = rule("HS503", "possibly-same-cause", Severity.INFO,
+                     "An earlier incident's cause reads like this one but was filed under "
+                     "another key: reuse its key, or list the incident in not_same_as.",
+                     "recurrence")
 
 
 def duplicate_ids(claims: dict[str, list[Position]]) -> Iterator[Diagnostic]:
@@ -83,3 +87,19 @@ def unknown_not_same_as(kb: KnowledgeBase, known_ids: set[str]) -> Iterator[Diag
                 if ident not in known_ids:
                     yield UNKNOWN_NOT_SAME_AS.at(pos, f"not_same_as names {ident}, which is not "
                                                  "an incident of this knowledge base")
+
+
+def suggestion_diagnostics(kb: KnowledgeBase, shown: int = 3) -> Iterator[Diagnostic]:
+    """One info diagnostic per suggestion an incident page shows, best first, so that the
+    check and the site say the same; `(1 of 2)` keeps the ranking in the sorted report."""
+    for (incident, key), ranked in kb.suggestions.items():
+        cause = next(c for c in kb.by_id[incident].causes if c.key == key)
+        listed = ranked[:shown]
+        for rank, hint in enumerate(listed, 1):
+            yield POSSIBLY_SAME.at(
+                cause.pos,
+                f"({rank} of {len(listed)}) cause '{key}' reads like cause "
+                f"'{hint.earlier_cause}' of {hint.earlier_incident} (shared terms: "
+                f"{', '.join(hint.shared_words)}); if it is the same cause, use "
+                f"key '{hint.earlier_cause}', else add {hint.earlier_incident} to this "
+                "cause's not_same_as")
