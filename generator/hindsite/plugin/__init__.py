@@ -5,7 +5,11 @@
 only front matter and a placeholder line; `on_page_content` replaces its HTML with the page
 rendered by hindsite's own templates, so no postmortem text ever goes through
 Python-Markdown, which would pass raw HTML and any link scheme through. Search is Pagefind's
-(`hindsite.site_search`), in place of the theme's: page bodies are staged as they are built.
+(`plugin/search.py`), in place of the theme's: page bodies are staged as they are built.
+
+The events only say when: `files.py` adds the files a build publishes, `toc.py` gives
+generated pages their contents list, `search.py` runs Pagefind, `theme.py` adapts the
+theme, `checks.py` stops a build that must not be published.
 
 The packaged guides (`hindsite.guides`) are added as generated Markdown pages wherever the
 team's docs/ has no page of its own at that address; in them and in the team's pages, the
@@ -14,8 +18,6 @@ team's docs/ has no page of its own at that address; in them and in the team's p
 
 from __future__ import annotations
 
-import os
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,42 +25,29 @@ from mkdocs.config.base import Config, ConfigErrors, ConfigWarnings
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import get_toc
 
 from hindsite.config import ConfigError, Settings, parse_settings
-from hindsite.diagnostics import Diagnostic, Severity
-from hindsite.guard import guarded_page
-from hindsite.guides import guide_pages
-from hindsite.link import KnowledgeBase
-from hindsite.model import PublishedImage
 from hindsite.pipeline import run_check
-from hindsite.render import (
-    Linker,
-    Site,
-    build_site,
-    data_files,
-    front_matter,
-    render_contents,
-    site_pages,
-    stylesheet,
-    toc_entries,
+from hindsite.plugin.checks import guarded, report
+from hindsite.plugin.files import STYLESHEET, as_of, publish
+from hindsite.plugin.search import (
+    SearchError,
+    SearchIndex,
+    indexed,
+    new_index,
+    replace_theme_search,
 )
+from hindsite.plugin.theme import adapt_theme
+from hindsite.plugin.toc import set_contents
+from hindsite.render import Linker, Site, build_site, render_contents
 from hindsite.render import Page as GeneratedPage
 from hindsite.render.notice import build_failed_notice
 from hindsite.render.snippets import fill_snippets
-from hindsite.site_search import INDEXED_KINDS, SearchError, SearchIndex, executable
 
-log = get_plugin_logger(__name__)
-
-STYLESHEET = "assets/hindsite.css"
-THEME = Path(__file__).resolve().parent / "theme"
-"""Overrides of the theme's templates: the header's search box is Pagefind's."""
-THEME_SEARCH = ("material/search", "search")
-COPY_BUTTON = "content.code.copy"
-"""The theme's copy button on code blocks: each draft is copied in one click."""
+__all__ = ["HindsitePlugin"]
 
 
 class Options(Config):  # type: ignore[no-untyped-call]  # MkDocs' hook has no annotations
@@ -104,50 +93,21 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
             raise PluginError(str(err)) from None
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
-        if str(THEME) not in config.theme.dirs:
-            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
-        features = config.theme.get("features") or []
-        if COPY_BUTTON not in features:
-            config.theme["features"] = [*features, COPY_BUTTON]
-        for name in THEME_SEARCH:
-            if name in config.plugins and config.plugins[name].config.get("enabled", True):
-                config.plugins[name].config["enabled"] = False
-                log.info("the theme's search is replaced by hindsite's (Pagefind)")
+        adapt_theme(config)
+        replace_theme_search(config)
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """A new search index for every build, `mkdocs serve`'s rebuilds included."""
         self.stop_search()
-        binary = executable()
-        if binary is None:
-            log.warning("search is off: Pagefind is not installed (pip install pagefind-bin)")
-            return
-        language = str(config.theme.get("language") or "en")
-        self.search = SearchIndex(binary, language)
+        self.search = new_index(config)
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         result = run_check(self.settings)
         report(result.diagnostics, result.files, stop=not self.serving)
         self.notice = build_failed_notice(result.diagnostics) if self.serving else ""
         self.site = build_site(result.kb, self.settings, as_of())
-        self.pages = {}
-        for page in site_pages(self.site):
-            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            add(files, File.generated(config, page.src_uri, content=front_matter(page),
-                                      inclusion=inclusion))
-            self.pages[page.src_uri] = page
-        extra = data_files(self.site, config.site_name, config.site_url or "",
-                           config.use_directory_urls)
-        for name, content in {**extra, STYLESHEET: stylesheet()}.items():
-            add(files, File.generated(config, name, content=content))
-        for image in narrative_images(result.kb):
-            if image.content is None:
-                add(files, File.generated(config, image.address, abs_src_path=image.source))
-            else:
-                add(files, File.generated(config, image.address, content=image.content))
-        for name, text in guide_pages().items():
-            if files.get_file_from_path(name) is None:
-                files.append(File.generated(config, name, content=text))
+        self.pages = publish(files, config, self.site)
         return files
 
     @event_priority(100)
@@ -161,8 +121,7 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         if generated is None or page.file.generated_by is None:
             return self.notice + fill_snippets(html, self.site, link)
         body, found = render_contents(self.site, generated, link)
-        page.toc = get_toc(toc_entries(found))
-        page.present_anchor_ids = {h.id for h in found if h.id}
+        set_contents(page, found)
         return self.notice + body
 
     @event_priority(-100)
@@ -171,8 +130,7 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         """Stage the page's final body for the search index, if a reader would look for it."""
         if self.search is None:
             return
-        generated = self.pages.get(page.file.src_uri)
-        if generated is None or generated.kind in INDEXED_KINDS:
+        if indexed(self.pages.get(page.file.src_uri)):
             self.search.add(page.url, page.title or "", html)
 
     on_page_content = CombinedEvent(_render_content, _index_content)
@@ -211,59 +169,3 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         """Rebuild when a postmortem or the catalog changes, not only the docs."""
         server.watch(str(self.settings.folder))
         return server
-
-
-def guarded(output: str, content: str, name: str) -> str:
-    """The page with its Content-Security-Policy; a page that would run script other than
-    the theme's, or fetch from another host, stops the build."""
-    problems, page = guarded_page(output, content)
-    if problems:
-        for problem in problems:
-            log.error(f"{name}: {problem}")
-        raise PluginError(f"hindsite: {name} would carry script or a resource from another "
-                          f"host ({problems[0]}); the page was not written")
-    return page
-
-
-def narrative_images(kb: KnowledgeBase) -> list[PublishedImage]:
-    """Each image the check published, once, at the address it chose from the content."""
-    found: dict[str, PublishedImage] = {}
-    for pm in kb.by_id.values():
-        for image in pm.image_files:
-            found.setdefault(image.address, image)
-    return list(found.values())
-
-
-def add(files: Files, file: File) -> None:
-    """Add a generated file; one that would replace a file of docs/ is an error."""
-    existing = files.get_file_from_path(file.src_uri)
-    if existing is not None and existing.generated_by is None:
-        raise PluginError(f"docs/{file.src_uri} is where hindsite publishes a generated page; "
-                          "rename or remove it")
-    files.append(file)
-
-
-def report(diagnostics: list[Diagnostic], checked: int, *, stop: bool = True) -> None:
-    """Log every diagnostic as `hindsite check` prints it; errors stop the build, unless
-    `stop` is false (serving: the pages then show them)."""
-    for d in diagnostics:
-        if d.severity is Severity.ERROR:
-            log.error(d.format())
-        elif d.severity is Severity.WARNING:
-            log.warning(d.format())
-        else:
-            log.info(d.format())
-    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
-    if errors and not stop:
-        log.error("hindsite: every page shows these errors until they are fixed")
-    elif errors:
-        noun = "error" if errors == 1 else "errors"
-        raise PluginError(f"hindsite: {errors} {noun} in the postmortems ({checked} files "
-                          "checked); fix them or run 'hindsite check' for the report")
-
-
-def as_of() -> date:
-    """The day open action items are judged overdue: SOURCE_DATE_EPOCH's, else today (UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
-    return moment.date()

@@ -7,6 +7,10 @@ drafts or the theme's navigation; listings repeat what the incident pages hold a
 out. Each such page's body is staged as a small HTML file while MkDocs builds, and Pagefind's
 command line (from the `pagefind-bin` package) indexes the staged pages once the build is
 done, so it never parses the theme's 50 KB of chrome around each page.
+
+The plugin's part is at the end: the theme's own search is switched off (`theme.py` puts
+Pagefind's box in the header), a new index is started for every build, and each page is
+staged or not.
 """
 
 from __future__ import annotations
@@ -18,6 +22,13 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path, PurePosixPath
 
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import get_plugin_logger
+
+from hindsite.render import Page as GeneratedPage
+
+log = get_plugin_logger(__name__)
+
 INDEXED_KINDS = frozenset({"incident", "cause", "service", "team", "rules", "fields"})
 """Generated pages worth finding; the other listings only repeat what these hold."""
 LEFT_OUT = ("table", "pre", ".hs-timeline", ".hs-kit", ".hs-recurrence", ".hs-recurred",
@@ -27,6 +38,7 @@ other incidents and the permalink signs."""
 BUNDLE = "pagefind"
 """The folder of the site the index and Pagefind's scripts are written to."""
 TIME_LIMIT = 1800
+THEME_SEARCH = ("material/search", "search")
 
 
 class SearchError(Exception):
@@ -88,3 +100,26 @@ class SearchIndex:
 
     def close(self) -> None:
         shutil.rmtree(self._staging, ignore_errors=True)
+
+
+def replace_theme_search(config: MkDocsConfig) -> None:
+    """Switch the theme's search plugin off: the header's search box is Pagefind's."""
+    for name in THEME_SEARCH:
+        if name in config.plugins and config.plugins[name].config.get("enabled", True):
+            config.plugins[name].config["enabled"] = False
+            log.info("the theme's search is replaced by hindsite's (Pagefind)")
+
+
+def new_index(config: MkDocsConfig) -> SearchIndex | None:
+    """A new index for a build, or None (with a warning) when Pagefind is not installed."""
+    binary = executable()
+    if binary is None:
+        log.warning("search is off: Pagefind is not installed (pip install pagefind-bin)")
+        return None
+    return SearchIndex(binary, str(config.theme.get("language") or "en"))
+
+
+def indexed(generated: GeneratedPage | None) -> bool:
+    """Whether a reader would look for this page: a hand-written one, or a generated one of
+    the kinds worth finding."""
+    return generated is None or generated.kind in INDEXED_KINDS

@@ -1,0 +1,22 @@
+"""What the plugin changes in the theme: its template overrides (the header's search box is
+Pagefind's) and the copy button on code blocks, with which each draft is copied in one click."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+
+THEME = Path(__file__).resolve().parent.parent / "theme"
+"""Overrides of the theme's templates."""
+COPY_BUTTON = "content.code.copy"
+"""The theme's copy button on code blocks."""
+
+
+def adapt_theme(config: MkDocsConfig) -> None:
+    """Add the overrides (after a site's own custom_dir) and the copy button."""
+    if str(THEME) not in config.theme.dirs:
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
+    features = config.theme.get("features") or []
+    if COPY_BUTTON not in features:
+        config.theme["features"] = [*features, COPY_BUTTON]
