@@ -37,8 +37,8 @@ def main() -> None:
         catalog, _problems = read_catalog(settings.catalog)
         assert catalog is not None
         paths, _found = discover(settings.folder)
-        checked = [(pm, counted) for pm, _problems, _claim, counted
-                   in checked_files(paths, catalog, settings) if pm and counted]
+        checked = [(r.postmortem, r.features) for r in checked_files(paths, catalog, settings)
+                   if r.postmortem and r.features]
         os.chdir(here)
         postmortems = [pm for pm, _counted in checked]
         features = {pm.id: counted for pm, counted in checked}

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from hindsite.diagnostics import Severity, did_you_mean
+from hindsite.model import NAMED
 from hindsite.rules import find_rule
 
 DEFAULT_SECTIONS = ("Summary", "What happened", "Why it happened", "Lessons learned")
@@ -49,7 +50,7 @@ class Settings:
     blame_phrases: tuple[str, ...] = DEFAULT_BLAME
     rules: Mapping[str, Severity | None] = field(default_factory=dict)
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
-    suggestions: int = 3
+    suggestions: int = NAMED
     update_every: int = 30
     """Minutes between the status updates a draft promises: silence is the worst update."""
 
@@ -95,7 +96,7 @@ def parse_settings(options: Mapping[str, Any] | None, base: Path) -> Settings:
         blame_phrases=_texts(options, "blame_phrases", DEFAULT_BLAME),
         rules=_rule_severities(options.get("rules") or {}),
         exclude=_texts(options, "exclude", DEFAULT_EXCLUDE, empty=True),
-        suggestions=_count(options, "suggestions", 3),
+        suggestions=_count(options, "suggestions", NAMED),
         update_every=_minutes(options, "update_every", 30),
     )
 

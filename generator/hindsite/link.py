@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, NamedTuple
 
-from hindsite.model import ActionItem, Catalog, Postmortem, Suggestion
+from hindsite.model import NAMED, ActionItem, Catalog, Postmortem, Suggestion
 from hindsite.words import spelled, spellings
 
 FixState = Literal["pending", "held", "failed"]
@@ -85,13 +85,12 @@ class FixOutcome:
 
 class Returns(NamedTuple):
     """Where a fix's cause came back after it was completed: the first few incidents (up to
-    RETURNS_NAMED), and how many in all."""
+    NAMED), and how many in all."""
 
     first: tuple[str, ...]
     total: int
 
 
-RETURNS_NAMED = 3
 OFFSET_SLACK = timedelta(hours=24)
 """More than any UTC offset: how far a calendar date in some offset can be from UTC's."""
 
@@ -255,8 +254,8 @@ def came_back(completed: date, owner: Postmortem, chain: tuple[Postmortem, ...],
     low = max(after, bisect.bisect_left(starts, midnight - OFFSET_SLACK))
     high = max(low, bisect.bisect_left(starts, midnight + OFFSET_SLACK))
     near = [pm.id for pm in chain[low:high] if completed <= pm.started.date()]
-    sure = chain[high:high + max(RETURNS_NAMED - len(near), 0)]
-    return Returns(tuple(near[:RETURNS_NAMED]) + tuple(pm.id for pm in sure),
+    sure = chain[high:high + max(NAMED - len(near), 0)]
+    return Returns(tuple(near[:NAMED]) + tuple(pm.id for pm in sure),
                    len(near) + len(chain) - high)
 
 

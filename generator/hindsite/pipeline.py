@@ -14,7 +14,7 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import repeat
 from pathlib import Path
 
@@ -61,16 +61,15 @@ def run_check(settings: Settings, *, reuse: bool = True,
     features: dict[str, TextFeatures] = {}
     claims: dict[str, list[Position]] = defaultdict(list)
     store = result_cache(settings) if reuse else None
-    for done, (pm, file_problems, claim, counted) in enumerate(
-            checked_files(paths, catalog, settings, store), 1):
+    for done, result in enumerate(checked_files(paths, catalog, settings, store), 1):
         if progress is not None:
             progress(done, len(paths))
-        problems += file_problems
-        if pm is not None and counted is not None:
-            postmortems.append(pm)
-            features.setdefault(pm.id, counted)
-        if claim is not None:
-            claims[claim[0]].append(claim[1])
+        problems += result.problems
+        if result.postmortem is not None and result.features is not None:
+            postmortems.append(result.postmortem)
+            features.setdefault(result.postmortem.id, result.features)
+        if result.claim is not None:
+            claims[result.claim[0]].append(result.claim[1])
     kb = link_and_suggest(postmortems, catalog or Catalog(display_path(settings.catalog), {}, {},
                                                           {}), features, settings.suggestions)
     known = set(claims)
@@ -82,8 +81,18 @@ def run_check(settings: Settings, *, reuse: bool = True,
     return CheckResult(kb, configured(problems, settings), len(paths))
 
 
-FileResult = tuple[Postmortem | None, list[Diagnostic], tuple[str, Position] | None,
-                   TextFeatures | None]
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """One file's check: its model value (None when invalid), its problems, the id it claims
+    and where (invalid files claim ids too: others may refer to them), and, for a valid
+    file, its word counts for suggestions."""
+
+    postmortem: Postmortem | None
+    problems: list[Diagnostic]
+    claim: tuple[str, Position] | None = None
+    features: TextFeatures | None = None
+
+
 PARALLEL_FROM = 400
 """From this many files, they are checked by worker processes (one per core, up to four,
 or HINDSITE_JOBS): below it, starting the workers costs more than they save."""
@@ -152,8 +161,10 @@ def worker_count() -> int:
 
 def check_and_count(path: Path, catalog: Catalog | None, settings: Settings) -> FileResult:
     """One file's check and, for a valid one, its word counts for suggestions."""
-    pm, problems, claim = check_file(path, catalog, settings)
-    return pm, problems, claim, text_features(pm, catalog) if pm is not None else None
+    result = check_file(path, catalog, settings)
+    if result.postmortem is None:
+        return result
+    return replace(result, features=text_features(result.postmortem, catalog))
 
 
 def link_and_suggest(postmortems: list[Postmortem], catalog: Catalog,
@@ -186,14 +197,14 @@ def read_catalog(path: Path) -> tuple[Catalog | None, list[Diagnostic]]:
 def with_file_images(result: FileResult, path: Path, settings: Settings) -> FileResult:
     """The result with the images its narrative shows, checked now: they are other files,
     so a cached result never holds them."""
-    pm, problems, claim, counted = result
+    pm = result.postmortem
     if pm is None or not pm.images:
         return result
     try:
         pm, image_problems = with_images(pm, path, settings.folder)
     except Exception as err:  # noqa: BLE001 - one file's bug must not hide the others
-        return None, [*problems, internal_error(path, err)], claim, None
-    return pm, problems + image_problems, claim, counted
+        return FileResult(None, [*result.problems, internal_error(path, err)], result.claim)
+    return replace(result, postmortem=pm, problems=result.problems + image_problems)
 
 
 def internal_error(path: Path, err: Exception) -> Diagnostic:
@@ -201,22 +212,21 @@ def internal_error(path: Path, err: Exception) -> Diagnostic:
                        f"internal error ({type(err).__name__}: {err})")
 
 
-def check_file(path: Path, catalog: Catalog | None, settings: Settings
-               ) -> tuple[Postmortem | None, list[Diagnostic], tuple[str, Position] | None]:
+def check_file(path: Path, catalog: Catalog | None, settings: Settings) -> FileResult:
     """One file's model value, problems and claimed id, from that file alone (its images
     are added by `with_file_images`); a bug becomes a diagnostic too."""
     try:
         doc, problems = load_document(path)
         if doc is None:
-            return None, problems, None
+            return FileResult(None, problems)
         pm, more = check_document(doc, catalog, severity_levels=settings.severity_levels,
                                   required_sections=settings.required_sections,
                                   blame_phrases=settings.blame_phrases)
         ident = front_matter_id(doc)
         claim = (ident, doc.positions.at(("id",))) if ident else None
-        return pm, problems + more, claim
+        return FileResult(pm, problems + more, claim)
     except Exception as err:  # noqa: BLE001 - one file's bug must not hide the others
-        return None, [internal_error(path, err)], None
+        return FileResult(None, [internal_error(path, err)])
 
 
 def configured(problems: Iterable[Diagnostic], settings: Settings) -> list[Diagnostic]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from itertools import repeat
 from operator import mul, neg, truediv
 
-from hindsite.model import Catalog, Cause, Postmortem, Suggestion
+from hindsite.model import NAMED, Catalog, Cause, Postmortem, Suggestion
 from hindsite.words import cause_texts, incident_texts, term_of, words_of
 
 SUGGEST_THRESHOLD = 0.08
@@ -163,7 +163,7 @@ def _tfidf(counts: list[dict[str, float]]) -> list[dict[str, float]]:
 
 def suggest(postmortems: list[Postmortem], catalog: Catalog,
             features: dict[str, TextFeatures] | None = None,
-            limit: int = 3) -> dict[tuple[str, str], tuple[Suggestion, ...]]:
+            limit: int = NAMED) -> dict[tuple[str, str], tuple[Suggestion, ...]]:
     """For each cause, the `limit` best earlier causes under other keys, best first; the
     link stage spells their shared terms when it builds the knowledge base with them.
 

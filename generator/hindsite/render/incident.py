@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from markupsafe import Markup
 
-from hindsite.model import Cause, Postmortem, TimelineEntry
+from hindsite.model import NAMED, Cause, Postmortem, TimelineEntry
 from hindsite.render import views
 from hindsite.render.figures import Durations, durations, format_duration
 from hindsite.render.links import Linker, cause_anchor
@@ -18,8 +18,6 @@ from hindsite.render.site import Site
 from hindsite.render.templating import render
 from hindsite.render.verdict import verdict
 
-RECENT = 3
-"""Earlier occurrences (with their fixes) and later ones shown beside each cause."""
 GAP_WORTH_SHOWING = timedelta(hours=12)
 """Quiet stretches of the timeline at least this long are drawn as a gap."""
 
@@ -96,8 +94,8 @@ def cause_panel(site: Site, pm: Postmortem, cause: Cause, link: Linker,
     an incident page stays the same size however often its cause has come back."""
     catalog = site.kb.catalog.causes.get(cause.key)
     recurrence = site.kb.recurrences.get((pm.id, cause.key))
-    earlier = views.latest_earlier(recurrence, RECENT) if recurrence else ()
-    later = views.first_later(recurrence, RECENT) if recurrence else ()
+    earlier = views.latest_earlier(recurrence, NAMED) if recurrence else ()
+    later = views.first_later(recurrence, NAMED) if recurrence else ()
     fixes = [item for other in earlier for item in other.fixes_for(cause.key)]
     return CausePanel(
         cause_anchor(cause.key), views.cause(site, cause.key, link), cause.kind,

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 
 from mkdocs.utils import get_relative_url
 
-SECTIONS = ("incidents", "causes", "services", "teams", "action-items", "insights", "lessons",
-            "rules", "fields")
-"""The folders of the generated listing pages, each at `<folder>/index.md`."""
+SECTIONS = {"incidents": "Incidents", "causes": "Causes", "services": "Services",
+            "teams": "Teams", "action-items": "Action items", "insights": "Insights",
+            "lessons": "Lessons", "rules": "Rules", "fields": "Fields"}
+"""The site's sections in order: the folder of each listing page (`<folder>/index.md`), and
+its title."""
 DETAILS = ("incidents", "causes", "services", "teams")
-"""The folders that also hold one page per record: `<folder>/<id or key>/index.md`."""
-DATA_FILES = ("incidents.json", "feed.xml")
+"""The sections that also hold one page per record: `<folder>/<id or key>/index.md`."""
 
 
 def listing_uri(section: str) -> str:

@@ -16,18 +16,13 @@ from typing import TypeVar
 import yaml
 
 from hindsite.config import Settings
-from hindsite.link import RETURNS_NAMED, KnowledgeBase, Returns
+from hindsite.link import KnowledgeBase, Returns
 from hindsite.model import ActionItem, Postmortem, Suggestion
 from hindsite.render.figures import is_open
 from hindsite.render.links import DETAILS, SECTIONS, detail_uri, drafts_uri, listing_uri
 
 T = TypeVar("T")
-SHOWN = RETURNS_NAMED
-"""Incidents named where a fix's cause came back; the rest are counted."""
 PLACEHOLDER = "This page is built from the postmortems when the site is built."
-LISTING_TITLES = {"incidents": "Incidents", "causes": "Causes", "services": "Services",
-                  "teams": "Teams", "action-items": "Action items", "insights": "Insights",
-                  "lessons": "Lessons", "rules": "Rules", "fields": "Fields"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +107,7 @@ def _frozen(groups: dict[str, list[T]]) -> dict[str, tuple[T, ...]]:
 def site_pages(site: Site) -> list[Page]:
     """Every generated page: the listings, then one page per incident, cause, service, team."""
     catalog = site.kb.catalog
-    pages = [Page(listing_uri(s), s, "", LISTING_TITLES[s]) for s in SECTIONS]
+    pages = [Page(listing_uri(s), s, "", title) for s, title in SECTIONS.items()]
     pages += [Page(detail_uri("incidents", pm.id), "incident", pm.id, f"{pm.id}: {pm.title}",
                    pm.tags) for pm in site.newest_first]
     pages += [Page(drafts_uri(pm.id), "drafts", pm.id, f"{pm.id}: drafts to send")

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from hindsite.link import FixOutcome, Recurrence, Returns
-from hindsite.model import ActionItem, Postmortem
+from hindsite.model import NAMED, ActionItem, Postmortem
 from hindsite.render.figures import is_overdue
 from hindsite.render.links import Linker, safe_url
-from hindsite.render.site import SHOWN, Site
+from hindsite.render.site import Site
 from hindsite.render.verdict import Verdict, verdict
 
 
@@ -99,7 +99,7 @@ def item_row(site: Site, item: ActionItem, link: Linker, cause: str = "") -> Ite
     owner_pm = site.kb.by_id[item.incident]
     outcome = site.kb.outcomes.get(item.ref)
     again = outcome.recurred_in if outcome else ()
-    shown, total = again[:SHOWN], len(again)
+    shown, total = again[:NAMED], len(again)
     if cause and outcome is not None and outcome.state != "pending":
         shown, total = site.returns.get((item.ref, cause), Returns((), 0))
         outcome = FixOutcome(item, "failed" if total else "held", shown)

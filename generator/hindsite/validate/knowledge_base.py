@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from hindsite.diagnostics import Diagnostic, Position, Severity, rule
 from hindsite.link import KnowledgeBase, earlier_fix_summary
+from hindsite.model import NAMED
 
 DUPLICATE_ID = rule("HS304", "duplicate-id", Severity.ERROR,
                     "Two files claim the same incident id.", "fields")
@@ -89,7 +90,7 @@ def unknown_not_same_as(kb: KnowledgeBase, known_ids: set[str]) -> Iterator[Diag
                                                  "an incident of this knowledge base")
 
 
-def suggestion_diagnostics(kb: KnowledgeBase, shown: int = 3) -> Iterator[Diagnostic]:
+def suggestion_diagnostics(kb: KnowledgeBase, shown: int = NAMED) -> Iterator[Diagnostic]:
     """One info diagnostic per suggestion an incident page shows, best first, so that the
     check and the site say the same; `(1 of 2)` keeps the ranking in the sorted report."""
     for (incident, key), ranked in kb.suggestions.items():
