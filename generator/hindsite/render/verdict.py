@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hindsite.link import Recurrence
-from hindsite.model import Postmortem
+from hindsite.model import NAMED, Postmortem
 from hindsite.render.figures import durations, format_duration, format_number, is_overdue
-from hindsite.render.site import SHOWN, Site
+from hindsite.render.site import Site
 from hindsite.validate.communication import PREVENTION_KINDS
 
 
@@ -50,7 +50,7 @@ def verdict(site: Site, pm: Postmortem) -> Verdict:
     found = [site.kb.recurrences.get((pm.id, c.key)) for c in pm.causes]
     recurring = [r for r in found if r is not None and r.recurs]
     earlier = sorted({e.id: e.started for r in recurring
-                      for e in r.chain[max(r.earlier_end - SHOWN, 0):r.earlier_end]}.items(),
+                      for e in r.chain[max(r.earlier_end - NAMED, 0):r.earlier_end]}.items(),
                      key=lambda kv: kv[1])
     total = max((r.earlier_end for r in recurring), default=0)
     count = pm.impact.customers
@@ -59,8 +59,8 @@ def verdict(site: Site, pm: Postmortem) -> Verdict:
         impact=format_duration(durations(pm).impact) if pm.impact_ended else "not over",
         resolved=pm.resolved is not None,
         prevention_done=sum(1 for i in planned if i.status == "done"),
-        prevention_total=len(planned), earlier=tuple(i for i, _ in earlier[-SHOWN:]),
-        earlier_more=max(total - SHOWN, 0),
+        prevention_total=len(planned), earlier=tuple(i for i, _ in earlier[-NAMED:]),
+        earlier_more=max(total - NAMED, 0),
         earlier_fix=earlier_fix_verdict(recurring),
         overdue=sum(1 for i in pm.action_items if is_overdue(i, site.as_of)))
 
