@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,16 @@ SYMLINK_OUTSIDE = rule("HS108", "symlink-outside", Severity.ERROR,
                        STAGE)
 UNREADABLE = rule("HS109", "unreadable-file", Severity.ERROR,
                   "The file could not be read.", STAGE)
+FILE_TOO_LARGE = rule("HS113", "file-too-large", Severity.ERROR,
+                      "A postmortem over 256 KiB, or a catalog over 4 MiB; it is not read.",
+                      STAGE)
 INTERNAL = rule("HS100", "internal-error", Severity.ERROR,
                 "hindsite failed on this file; the message says where. Please report it.", STAGE)
+
+MAX_POSTMORTEM_BYTES = 256 * 1024
+"""Ten times the longest postmortem anyone writes; beyond it, checking and building a file
+would take long enough to stall CI, so a larger file is refused instead of read."""
+MAX_CATALOG_BYTES = 4 * 1024 * 1024
 
 FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.UNICODE | re.DOTALL)
 """The expression MkDocs itself uses, so the two never disagree on where front matter ends."""
@@ -91,6 +100,12 @@ def excluded(relative: Path, patterns: tuple[str, ...]) -> bool:
                for pattern in patterns)
 
 
+def inside(link: Path, root: Path) -> bool:
+    """Whether the file `link` stands for, once every symbolic link is followed, lies in
+    `root` (a link that cannot be resolved counts as inside: reading it reports why)."""
+    return _inside(_target(link), root.resolve())
+
+
 def _inside(path: Path | None, root: Path) -> bool:
     """A link that cannot be resolved (a loop) counts as inside: reading it reports why."""
     return path is None or path == root or root in path.parents
@@ -103,13 +118,38 @@ def _target(link: Path) -> Path | None:
         return None
 
 
-def read_text(path: Path, shown: str) -> str:
-    """The file decoded as an editor shows it: no byte-order mark, every line break a '\\n'."""
+def read_regular(path: Path, shown: str, limit: int) -> bytes:
+    """The bytes of an ordinary file of at most `limit` bytes. A FIFO, device or folder is
+    never opened (reading a FIFO would wait forever); the checks are made again on the
+    opened file, so that a file swapped meanwhile is refused too."""
     try:
-        raw = path.read_bytes()
+        _regular_and_small(os.stat(path).st_mode, os.stat(path).st_size, shown, limit)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        try:
+            opened = os.fstat(fd)
+            _regular_and_small(opened.st_mode, opened.st_size, shown, limit)
+            with os.fdopen(fd, "rb", closefd=False) as handle:
+                return handle.read(limit + 1)
+        finally:
+            os.close(fd)
     except OSError as err:
         raise LoadProblem(UNREADABLE.at(Position(shown),
                                         f"cannot read the file: {err.strerror}")) from None
+
+
+def _regular_and_small(mode: int, size: int, shown: str, limit: int) -> None:
+    if not stat.S_ISREG(mode):
+        raise LoadProblem(UNREADABLE.at(Position(shown), "not an ordinary file (a FIFO, device "
+                                        "or folder); it is not read: replace it with a file"))
+    if size > limit:
+        raise LoadProblem(FILE_TOO_LARGE.at(Position(shown), (
+            f"the file has {size:,} bytes, over the limit of {limit:,}; split it, or move "
+            "pasted logs and data out of it")))
+
+
+def read_text(path: Path, shown: str, limit: int = MAX_POSTMORTEM_BYTES) -> str:
+    """The file decoded as an editor shows it: no byte-order mark, every line break a '\\n'."""
+    raw = read_regular(path, shown, limit)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -153,7 +193,8 @@ def load_yaml_file(path: Path) -> tuple[dict[str, Any] | None, Positions, list[D
     shown = display_path(path)
     problems: list[Diagnostic] = []
     try:
-        data, positions = compose(read_text(path, shown), shown, first_line=1, problems=problems)
+        data, positions = compose(read_text(path, shown, MAX_CATALOG_BYTES), shown, first_line=1,
+                                  problems=problems)
     except LoadProblem as problem:
         return None, Positions(shown), [problem.diagnostic]
     return data, positions, problems

@@ -23,7 +23,7 @@ from hindsite.config import Settings
 from hindsite.diagnostics import Diagnostic, Position
 from hindsite.images import with_images
 from hindsite.link import KnowledgeBase, link
-from hindsite.load import INTERNAL, discover, display_path, load_document, load_yaml_file
+from hindsite.load import INTERNAL, discover, display_path, inside, load_document, load_yaml_file
 from hindsite.model import Catalog, Postmortem
 from hindsite.rules import RULES
 from hindsite.similar import TextFeatures, suggest, text_features
@@ -184,7 +184,9 @@ def link_and_suggest(postmortems: list[Postmortem], catalog: Catalog,
 
 def read_catalog(path: Path) -> tuple[Catalog | None, list[Diagnostic]]:
     shown = display_path(path)
-    if not path.is_file():
+    if path.is_symlink() and not inside(path, path.parent):
+        return None, []  # reported by discover() as HS108, and never read
+    if not path.exists() and not path.is_symlink():
         return None, [MISSING_CATALOG.at(Position(shown), "the catalog of teams, services and "
                                          f"causes is missing; create {shown}")]
     data, where, problems = load_yaml_file(path)

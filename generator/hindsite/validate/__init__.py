@@ -10,7 +10,7 @@ from hindsite.diagnostics import Diagnostic, Severity
 from hindsite.load import Document
 from hindsite.model import Catalog, Postmortem
 from hindsite.validate import communication  # noqa: F401  (declares its rules)
-from hindsite.validate.body import missing_sections, read_body
+from hindsite.validate.body import missing_sections, over_limit, read_body
 from hindsite.validate.catalog import catalog_diagnostics
 from hindsite.validate.fields import Record, check_fields
 from hindsite.validate.lints import lint_body, lint_front_matter
@@ -37,6 +37,10 @@ def check_document(doc: Document, catalog: Catalog | None, *, severity_levels: t
     problems += beside(schema_diagnostics(data, "postmortem", doc.positions, severity_levels),
                        problems)
     errors = {d.code for d in problems if d.severity is Severity.ERROR}
+    too_large = over_limit(doc.body, doc.path, doc.body_line)
+    if too_large is not None:
+        return None, problems + [too_large] + list(lint_front_matter(
+            data, doc.positions, doc.text.split("\n"), blame_phrases))
     body, body_problems = read_body(doc.body, doc.path, doc.body_line)
     problems += body_problems
     published = data.get("status") == "published"

@@ -31,7 +31,19 @@ UNSAFE_LINK = rule("HS403", "unsafe-link", Severity.ERROR,
 REMOTE_IMAGE = rule("HS404", "remote-image", Severity.ERROR,
                     "An image from another host; images are files in the repository.", STAGE)
 
+NARRATIVE_TOO_LARGE = rule("HS409", "narrative-too-large", Severity.ERROR,
+                           "The narrative passes a limit: 10,000 characters in a line, 500 "
+                           "headings, or 10,000 table cells; it is not read further.", STAGE)
+
+MAX_LINE_CHARS = 10_000
+MAX_HEADINGS = 500
+MAX_TABLE_CELLS = 10_000
+"""Limits far above any narrative written by hand, below which reading and rendering a
+narrative stay quick: a pasted log or a generated table belongs in a linked file."""
+_HEADING_RE = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+
 SAFE_SCHEMES = ("http", "https")
+_DEFINITION_RE = re.compile(r" {0,3}\[[^\]]+\]:[ \t]*<?([^\s>]+)")
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 _parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
@@ -88,6 +100,28 @@ def read_body(markdown: str, path: str, first_line: int) -> tuple[Body, list[Dia
     sections = _sections(len(lines), headings)
     body = Body(sections, headings, tuple(references), frozenset(code_lines), tuple(images))
     return body, problems
+
+
+def over_limit(markdown: str, path: str, first_line: int) -> Diagnostic | None:
+    """The first limit the narrative passes, at the line where it does; one pass over the
+    text, before anything parses it."""
+    headings = cells = 0
+    for number, line in enumerate(markdown.split("\n")):
+        where = Position(path, first_line + number, 1)
+        if len(line) > MAX_LINE_CHARS:
+            return NARRATIVE_TOO_LARGE.at(
+                Position(path, first_line + number, MAX_LINE_CHARS + 1),
+                f"this line has {len(line):,} characters, over the limit of {MAX_LINE_CHARS:,}; "
+                "move long pasted text into a linked file")
+        headings += bool(_HEADING_RE.match(line))
+        cells += line.count("|")
+        if headings > MAX_HEADINGS:
+            return NARRATIVE_TOO_LARGE.at(where, f"more than {MAX_HEADINGS} headings; a "
+                                          "narrative this long belongs in several postmortems")
+        if cells > MAX_TABLE_CELLS:
+            return NARRATIVE_TOO_LARGE.at(where, f"tables with more than {MAX_TABLE_CELLS:,} "
+                                          "cells; put the data in a linked file")
+    return None
 
 
 def missing_sections(body: Body, required: tuple[str, ...], published: bool,
@@ -175,6 +209,7 @@ class _Locator:
         self.path = path
         self.first_line = first_line
         self.cursor: dict[int, int] = {}
+        self._definitions: dict[str, int] | None = None
 
     def find(self, line: int, needle: str) -> Position:
         text = self.lines[line] if line < len(self.lines) else ""
@@ -188,15 +223,25 @@ class _Locator:
             col = len(text) - len(text.lstrip())
         return Position(self.path, self.first_line + line, col + 1)
 
+    def definitions(self) -> dict[str, int]:
+        """The line of the first reference definition of each URL, found in one pass when
+        first needed (a search per link would make 4,000 links cost minutes)."""
+        if self._definitions is None:
+            self._definitions = {}
+            for number, line in enumerate(self.lines):
+                found = _DEFINITION_RE.match(line)
+                if found:
+                    self._definitions.setdefault(found.group(1), number)
+        return self._definitions
+
     def find_url(self, line: int, url: str) -> Position:
         """A link's target: on the link's line, or in the reference definition it names;
         written with entities (`javascript&#58;`), at its scheme."""
         text = self.lines[line] if line < len(self.lines) else ""
         if url and url not in text:
-            definition = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*<?" + re.escape(url))
-            for number, other in enumerate(self.lines):
-                if definition.match(other):
-                    return self.find(number, url)
+            number = self.definitions().get(url)
+            if number is not None:
+                return self.find(number, url)
             scheme = _SCHEME_RE.match(url)
             written = re.search(r"(?<=[(<\s])" + re.escape(scheme.group(1)), text,
                                 re.IGNORECASE) if scheme else None

@@ -224,10 +224,13 @@ def _value_problem(error: ValidationError, ypath: YamlPath, where: str,
 def _duplicate_item(items: list[Any], ypath: YamlPath, where: str,
                     positions: Positions) -> Diagnostic:
     """At the item that repeats an earlier one, as a duplicated key is reported."""
+    seen: set[str] = set()
     for n, item in enumerate(items):
-        if item in items[:n]:
+        key = json.dumps(item, sort_keys=True, default=str)
+        if key in seen:
             return DUPLICATE_ITEM.at(positions.at(ypath + (n,)),
                                      f"{where} lists {_show(item)} twice; keep one")
+        seen.add(key)
     return DUPLICATE_ITEM.at(positions.at(ypath), f"{where} lists the same item twice; keep one")
 
 
