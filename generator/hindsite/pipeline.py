@@ -19,11 +19,22 @@ from itertools import repeat
 from pathlib import Path
 
 from hindsite.cache import ResultCache, cache_folder, signing_key
+from hindsite.compose import LoadProblem
 from hindsite.config import Settings
 from hindsite.diagnostics import Diagnostic, Position
 from hindsite.images import with_images
 from hindsite.link import KnowledgeBase, link
-from hindsite.load import INTERNAL, discover, display_path, inside, load_document, load_yaml_file
+from hindsite.load import (
+    INTERNAL,
+    MAX_CATALOG_BYTES,
+    MAX_POSTMORTEM_BYTES,
+    discover,
+    display_path,
+    inside,
+    load_document,
+    load_yaml_file,
+    read_regular,
+)
 from hindsite.model import Catalog, Postmortem
 from hindsite.rules import RULES
 from hindsite.similar import TextFeatures, suggest, text_features
@@ -105,8 +116,8 @@ def result_cache(settings: Settings) -> ResultCache[FileResult] | None:
     if folder is None or secret is None:
         return None
     try:
-        catalog = settings.catalog.read_bytes()
-    except OSError:
+        catalog = read_regular(settings.catalog, "", MAX_CATALOG_BYTES)
+    except LoadProblem:
         catalog = b""
     return ResultCache(folder, repr(settings).encode() + b"\0" + catalog, secret)
 
@@ -133,8 +144,8 @@ def cache_key(store: ResultCache[FileResult], path: Path) -> str:
     """The key of a file's result: its path as shown and its bytes; '' if it cannot be read
     (the check reports that)."""
     try:
-        return store.key(display_path(path), path.read_bytes())
-    except OSError:
+        return store.key(display_path(path), read_regular(path, "", MAX_POSTMORTEM_BYTES))
+    except LoadProblem:
         return ""
 
 
