@@ -243,3 +243,11 @@ def test_schema_writes_this_knowledge_bases_levels(
     catalog_schema = json.loads(target.read_text())
     assert list(jsonschema.Draft202012Validator(catalog_schema).iter_errors(
         yaml.safe_load(catalog_text))) == []
+
+
+def test_a_place_that_cannot_be_written_is_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "file").write_text("x")
+    code, out, err = run(capsys, "init", str(tmp_path / "file"))
+    assert (code, err.startswith("hindsite: "), "Traceback" in err) == (2, True, False)
+    assert str(tmp_path / "file") in err and (tmp_path / "file").read_text() == "x"

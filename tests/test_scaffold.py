@@ -153,7 +153,8 @@ def test_every_line_of_the_record_says_what_it_wants() -> None:
     (Request("x", severity="SEV9"), "unknown severity 'SEV9'; did you mean 'SEV2'?"),
     (Request("x", services=("chekout",)), "unknown service 'chekout'; did you mean 'checkout'?"),
     (Request("x", teams=("Ops",)), "unknown team 'Ops'; did you mean 'ops'?"),
-    (Request("  "), "the title is empty"),
+    (Request("  "), "the title has 0 characters; say what went wrong in 1 to 120"),
+    (Request("x" * 121), "the title has 121 characters"),
 ])
 def test_a_request_hindsite_cannot_honour(request_: Request, message: str) -> None:
     catalog, _ = read_catalog(SITE_KB / "catalog.yml")

@@ -42,4 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `hindsite rules | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_PROBLEMS
+    except OSError as err:  # a folder that is a file, a disk full, no permission
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"hindsite: {printable(where + (err.strerror or str(err)))}", file=sys.stderr)
+        return EXIT_USAGE
     return code

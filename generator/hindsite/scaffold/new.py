@@ -26,6 +26,8 @@ DEFAULT_PREFIX, DEFAULT_WIDTH = "PM", 4
 UNKNOWN_CAUSE = "under-investigation"
 """The cause a draft starts with when none is given, if the catalog has it (`init` adds it):
 a draft is often written before anyone knows why."""
+TITLE_LIMIT = 120
+"""The schema's limit on a title's length."""
 HINTED = 8
 """How many catalog keys a field's guidance lists."""
 GUIDANCE = {
@@ -133,8 +135,9 @@ def draft(request: Request, ident: str, now: datetime, catalog: Catalog,
           levels: tuple[str, ...], sections: tuple[str, ...]) -> Draft:
     """The new postmortem, dated `now` (with its offset), at `<year>/<id>-<slug>.md`."""
     title = " ".join(request.title.split())
-    if not title:
-        raise DraftError("the title is empty; say what went wrong in a few words")
+    if not title or len(title) > TITLE_LIMIT:
+        raise DraftError(f"the title has {len(title)} characters; say what went wrong in 1 "
+                         f"to {TITLE_LIMIT}")
     severity = request.severity or levels[-1]
     if severity not in levels:
         raise DraftError(f"unknown severity '{severity}'{did_you_mean(severity, levels)} "
