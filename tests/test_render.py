@@ -176,7 +176,7 @@ def test_the_drafts_are_filled_from_the_record(site: Site) -> None:
     assert "Operations" in brief
     for internal in ("Operations", "Payments Team", "PM-0001", "Checkout timed out again"):
         assert internal not in notice
-    assert notice.startswith("Subject: Resolved: the problem with ")
+    assert notice.startswith("Subject: Resolved: Checkout, 5 May 2023")
     assert "This is the second time this has happened to you." in notice
     assert "From Fri 5 May 2023, 09:00 UTC to Fri 5 May 2023, 11:30 UTC (2 h 30 min)." \
         in notice

@@ -259,14 +259,20 @@ def private_only(kb: KnowledgeBase, item: ActionItem) -> bool:
 
 def promise(pm: Postmortem, item: ActionItem) -> str:
     if item.status == "done":
-        return f"{item.title}: in place since {format_day(item.completed)}"
-    return f"{item.title}: by {format_day(item.due)}"
+        return f"{item.title}: in place since {long_day(item.completed)}"
+    return f"{item.title}: by {long_day(item.due)}"
+
+
+def long_day(day: date | None) -> str:
+    """'2 May 2022', as a message writes a date."""
+    return f"{day.day} {day:%B %Y}" if day else "{date}"
 
 
 def fixes_made(pm: Postmortem) -> list[str]:
     """What ended the impact: the done mitigations, else the last mitigation or resolution
     step of the timeline."""
-    done = [i.title for i in pm.action_items if i.kind == "mitigate" and i.status == "done"]
+    done = [f"{i.title} (done {long_day(i.completed)})" for i in pm.action_items
+            if i.kind == "mitigate" and i.status == "done"]
     if done:
         return done
     steps = [e.text.strip() for e in pm.timeline if e.kind in ("mitigation", "resolution")]
