@@ -85,3 +85,13 @@ def test_same_as_chains_resolve_to_their_end(chain: dict[str, str], key: str, en
     causes = {k: CauseType(k, k, "process", "", Position("c"), chain.get(k, ""))
               for k in ("a", "b", "c")}
     assert Catalog("c", {}, {}, causes).resolve(key) == end
+
+
+def test_cause_pages_show_suggestions_in_both_directions() -> None:
+    pay = Path(__file__).parent / "similarity" / "pay"
+    site = build_site(run_check(Settings(base=pay)).kb, Settings(base=pay), date(2026, 1, 1))
+    earlier = cause_html(site, "payout-holiday-calendar-missing")
+    later = cause_html(site, "banking-calendar-not-updated")
+    assert "It possibly came back as" in earlier and "banking-calendar-not-updated" in earlier
+    assert "it reads like" in later and "payout-holiday-calendar-missing" in later
+    assert "likely, confidence" in earlier and "likely, confidence" in later

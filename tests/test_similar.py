@@ -11,6 +11,7 @@ must hold on each set. Run this file directly to print them: `python tests/test_
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -20,8 +21,12 @@ import pytest
 import yaml
 
 from hindsite.config import Settings
+from hindsite.diagnostics import Diagnostic
+from hindsite.model import Suggestion
 from hindsite.pipeline import run_check
+from hindsite.similar import candidate_features
 from hindsite.words import spelled, spellings
+from unrelated import unrelated_knowledge_base
 
 SETS = sorted((Path(__file__).parent / "similarity").iterdir())
 Pair = tuple[str, str, str, str]
@@ -37,7 +42,48 @@ class Scores:
     found_in_top3: int
     near_misses_at_top1: int
     reported: int
+    """HS503 diagnostics `hindsite check` prints (the likely band)."""
     reported_correct: int
+    """Of those, how many name a labelled same cause."""
+    reported_pairs: int
+    """Labelled same-cause pairs that some HS503 names."""
+    reported_near: int
+    """HS503 that name a labelled near miss and no same cause."""
+    possible: int
+    """Suggestions in the possible band, one per cause and earlier key, as the incident page
+    lists them."""
+    possible_correct: int
+    possible_pairs: int
+
+
+LIKELY_RE = re.compile(r"cause '(?P<key>[^']+)' is likely the same cause as '(?P<earlier>[^']+)' "
+                       r"of (?P<incidents>[A-Z][A-Z0-9]*-[0-9]+(?:, [A-Z][A-Z0-9]*-[0-9]+)*) ")
+ID_RE = re.compile(r"\b([A-Z][A-Z0-9]*-[0-9]+)-")
+
+
+def printed_pairs(diagnostics: list[Diagnostic]) -> list[set[Pair]]:
+    """For each HS503 `hindsite check` printed, the pairs it names."""
+    found = []
+    for d in diagnostics:
+        if d.code != "HS503":
+            continue
+        match, incident = LIKELY_RE.search(d.message), ID_RE.search(Path(d.path).name)
+        assert match and incident, d.format()
+        found.append({(incident.group(1), match["key"], earlier, match["earlier"])
+                      for earlier in match["incidents"].split(", ")})
+    return found
+
+
+def band_pairs(suggestions: dict[tuple[str, str], tuple[Suggestion, ...]], band: str
+               ) -> list[set[Pair]]:
+    """Suggestions of one band grouped as the check groups them: by cause and earlier key."""
+    groups: dict[tuple[str, str, str], set[Pair]] = {}
+    for (pm, key), ranked in suggestions.items():
+        for s in ranked:
+            if s.band == band:
+                groups.setdefault((pm, key, s.earlier_cause), set()).add(
+                    (pm, key, s.earlier_incident, s.earlier_cause))
+    return list(groups.values())
 
 
 def labelled_pairs(folder: Path, name: str) -> set[Pair]:
@@ -47,26 +93,29 @@ def labelled_pairs(folder: Path, name: str) -> set[Pair]:
 
 
 def evaluate(folder: Path) -> Scores:
-    """Precision@1 over the later causes that truly repeat an earlier one (is the first
-    suggestion a labelled same cause?), recall@3 over every labelled same-cause pair; and,
-    over every cause, how many first suggestions are near misses, and how many of the
-    `hindsite check` info diagnostics name a labelled same cause."""
+    """The engine's ranking: precision@1 over the later causes that truly repeat an earlier
+    one (is its best candidate a labelled same cause?), recall@3 over every labelled
+    same-cause pair; then what `hindsite check` prints (the likely band) and what the
+    incident pages add (the possible band)."""
     result = run_check(Settings(base=folder))
     same, near = labelled_pairs(folder, "same_cause"), labelled_pairs(folder, "near_miss")
     suggestions = result.kb.suggestions
-    tops = {(pm, key): (pm, key, ranked[0].earlier_incident, ranked[0].earlier_cause)
-            for (pm, key), ranked in suggestions.items()}
+    ranked: dict[tuple[str, str], list[Pair]] = {}
+    for pair, _features in candidate_features(list(result.kb.postmortems), result.kb.catalog):
+        ranked.setdefault(pair[:2], []).append(pair)
+    tops = {query: pairs[0] for query, pairs in ranked.items()}
     queries = {(pm, key) for pm, key, _e, _ec in same}
     correct = sum(tops.get(q) in same for q in queries)
-    found = sum(any((s.earlier_incident, s.earlier_cause) == (e, ec)
-                    for s in suggestions.get((pm, key), ())[:3]) for pm, key, e, ec in same)
-    reported = [d for d in result.diagnostics if d.code == "HS503"]
-    reported_correct = sum(any(f"of {e} " in d.message and f"'{ec}'" in d.message
-                               and f"cause '{k}'" in d.message and d.path.endswith(".md")
-                               and pm in d.path for pm, k, e, ec in same) for d in reported)
+    found = sum(pair in ranked.get(pair[:2], [])[:3] for pair in same)
+    reported = printed_pairs(result.diagnostics)
+    possible = band_pairs(suggestions, "possible")
     return Scores(correct / len(queries), found / len(same), len(queries), correct, len(same),
                   found, sum(top in near for top in tops.values()), len(reported),
-                  reported_correct)
+                  sum(bool(named & same) for named in reported),
+                  len(same & set().union(*reported)),
+                  sum(bool(named & near) and not named & same for named in reported),
+                  len(possible), sum(bool(named & same) for named in possible),
+                  len(same & set().union(*possible)))
 
 
 @pytest.fixture(scope="module", params=SETS, ids=lambda folder: folder.name)
@@ -116,6 +165,40 @@ def test_near_misses_rarely_come_first(labelled: tuple[Path, Scores]) -> None:
     assert scores.near_misses_at_top1 <= len(labelled_pairs(folder, "near_miss")) // 3, scores
 
 
+NOT_YET: dict[str, set[str]] = {"precision": set(), "recall": {"clinic", "shop"}}
+"""Where a target of the issue is not met yet (the README gives the figures): the test is an
+expected failure there, and fails as soon as the target is met, so this list stays true."""
+
+
+def expect_miss(request: pytest.FixtureRequest, folder: Path, target: str) -> None:
+    if folder.name in NOT_YET[target]:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=f"{target} target not met"))
+
+
+def test_most_printed_suggestions_name_a_true_earlier_occurrence(
+        labelled: tuple[Path, Scores], request: pytest.FixtureRequest) -> None:
+    """Of the HS503 diagnostics `hindsite check` prints, at least 60% name a same cause."""
+    expect_miss(request, labelled[0], "precision")
+    scores = labelled[1]
+    assert scores.reported_correct >= 0.6 * scores.reported, scores
+
+
+def test_most_true_pairs_are_printed(labelled: tuple[Path, Scores],
+                                     request: pytest.FixtureRequest) -> None:
+    """At least 80% of the labelled same-cause pairs are named by some HS503."""
+    expect_miss(request, labelled[0], "recall")
+    scores = labelled[1]
+    assert scores.reported_pairs >= 0.8 * scores.pairs, scores
+
+
+def test_unrelated_postmortems_get_at_most_one_suggestion_in_ten(tmp_path: Path) -> None:
+    """A knowledge base of every postmortem no label names, from all the sets together:
+    whatever `hindsite check` prints there is noise."""
+    files = unrelated_knowledge_base(tmp_path)
+    printed = [d for d in run_check(Settings(base=tmp_path)).diagnostics if d.code == "HS503"]
+    assert files >= 20
+    assert len(printed) <= files / 10, [d.format() for d in printed]
+
 
 def test_suggestions_do_not_depend_on_the_hash_seed() -> None:
     """Python seeds string hashing per process: no set or dict order may reach the output."""
@@ -125,7 +208,7 @@ def test_suggestions_do_not_depend_on_the_hash_seed() -> None:
                               env={**os.environ, "PYTHONHASHSEED": seed}).stdout
                for seed in ("1", "2")]
     assert outputs[0] == outputs[1]
-    assert outputs[0].count('"HS503"') > 100
+    assert outputs[0].count('"HS503"') > 10
 
 
 def test_shared_terms_are_spelled_as_written() -> None:
@@ -136,10 +219,10 @@ def test_shared_terms_are_spelled_as_written() -> None:
 
 if __name__ == "__main__":
     for folder in SETS:
-        figures = evaluate(folder)
-        print(f"{folder.name}: precision@1 {figures.precision_at_1:.3f} "
-              f"({figures.correct_top1}/{figures.queries} repeating causes), recall@3 "
-              f"{figures.recall_at_3:.3f} ({figures.found_in_top3}/{figures.pairs} labelled "
-              f"pairs); near misses ranked first for any cause: "
-              f"{figures.near_misses_at_top1}; info diagnostics: "
-              f"{figures.reported_correct}/{figures.reported} name a labelled same cause")
+        f = evaluate(folder)
+        print(f"{folder.name}: precision@1 {f.precision_at_1:.3f} ({f.correct_top1}/{f.queries} "
+              f"repeating causes), recall@3 {f.recall_at_3:.3f} ({f.found_in_top3}/{f.pairs} "
+              f"labelled pairs); HS503 printed: {f.reported}, {f.reported_correct} name a "
+              f"labelled same cause, {f.reported_near} only a near miss; pairs printed: "
+              f"{f.reported_pairs}/{f.pairs}; possible band: {f.possible_correct}/{f.possible} "
+              f"name a same cause, adding {f.possible_pairs} pairs")

@@ -251,8 +251,16 @@ class Suggestion:
     earlier_incident: str
     earlier_cause: str
     score: float
+    """The calibrated probability that the two are the same cause (confidence.py)."""
     shared_terms: tuple[str, ...]
     shared_words: tuple[str, ...] = ()
+    band: str = "likely"
+    """likely (reported by `hindsite check`) or possible (shown on the incident page)."""
+    similarity: float = 0.0
+    """The text score the probability was worked out from."""
+    agreeing: tuple[str, ...] = ()
+    """Which parts of the two records agree: catalog titles, descriptions, the "why"
+    sections, the categories."""
 
 
 def normalise_heading(title: str) -> str:

@@ -187,7 +187,7 @@ def link_and_suggest(postmortems: list[Postmortem], catalog: Catalog,
     gc.disable()
     try:
         return link(postmortems, catalog,
-                    suggest(postmortems, catalog, features, limit=max(limit, 1)))
+                    suggest(postmortems, catalog, features))
     finally:
         if was_enabled:
             gc.enable()

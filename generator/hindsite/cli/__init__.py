@@ -13,13 +13,14 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from hindsite import __version__
-from hindsite.cli import check, export, init, new, rules, schema
+from hindsite.cli import check, export, init, new, rules, schema, similar
 from hindsite.cli.common import EXIT_PROBLEMS, EXIT_USAGE
 from hindsite.config import ConfigError
 from hindsite.diagnostics import printable
 
 COMMANDS: dict[str, ModuleType] = {"init": init, "new": new, "check": check,
-                                  "export": export, "rules": rules, "schema": schema}
+                                  "export": export, "similar": similar, "rules": rules,
+                                  "schema": schema}
 
 
 def parser() -> argparse.ArgumentParser:

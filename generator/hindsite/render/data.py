@@ -72,6 +72,7 @@ def cause_record(kb: KnowledgeBase, pm: Postmortem, index: int) -> dict[str, Any
         "recurrence": recurrence_record(kb, recurrence) if recurrence else None,
         "possibly_same_as": [
             {"incident": s.earlier_incident, "cause": s.earlier_cause, "score": s.score,
+             "band": s.band, "similarity": s.similarity, "agreeing": list(s.agreeing),
              "shared_terms": list(s.shared_words)}
             for s in kb.suggestions.get((pm.id, cause.key), ())],
     }
@@ -83,7 +84,7 @@ def recurrence_record(kb: KnowledgeBase, recurrence: Recurrence) -> dict[str, An
     linearly however often a cause comes back."""
     previous = latest_earlier(recurrence, 1)
     following = first_later(recurrence, 1)
-    fixes = [i.ref for pm in previous for i in pm.fixes_for(recurrence.cause)]
+    fixes = [i.ref for pm in previous for i in pm.fixes_for(recurrence.keys or recurrence.cause)]
     return {"occurrence": recurrence.earlier_end + 1,
             "previous": previous[0].id if previous else None,
             "next": following[0].id if following else None,

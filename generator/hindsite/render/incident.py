@@ -48,6 +48,8 @@ class Alike:
     earlier: views.Named
     incident: views.IncidentRef
     shared_terms: tuple[str, ...]
+    confidence: float
+    agreeing: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +75,8 @@ def incident_page(site: Site, ident: str, link: Linker) -> str:
         services=[views.service(site, s, link) for s in pm.services],
         teams=[views.team(site, t, link) for t in pm.teams],
         causes=[cause_panel(site, pm, c, link, resolve) for c in pm.causes],
-        alike=possibly_same(site, pm, link), timeline=moments(pm, resolve),
+        alike=possibly_same(site, pm, link, "likely"),
+        less_likely=possibly_same(site, pm, link, "possible"), timeline=moments(pm, resolve),
         items=[views.item_row(site, i, link) for i in pm.action_items],
         narrative=story, narrative_html=Markup(story.html),
         verdict=verdict(site, pm), drafts=link.drafts(pm.id), as_of=site.as_of,
@@ -96,26 +99,30 @@ def cause_panel(site: Site, pm: Postmortem, cause: Cause, link: Linker,
     recurrence = site.kb.recurrences.get((pm.id, cause.key))
     earlier = views.latest_earlier(recurrence, NAMED) if recurrence else ()
     later = views.first_later(recurrence, NAMED) if recurrence else ()
-    fixes = [item for other in earlier for item in other.fixes_for(cause.key)]
+    keys = recurrence.keys if recurrence and recurrence.keys else frozenset((cause.key,))
+    fixes = [item for other in earlier for item in other.fixes_for(keys)]
     return CausePanel(
         cause_anchor(cause.key), views.cause(site, cause.key, link), cause.kind,
         catalog.category if catalog else "", Markup(link_references(cause.description, resolve)),
         tuple(views.incident_ref(other, link) for other in reversed(earlier)),
         recurrence.earlier_end - len(earlier) if recurrence else 0,
-        tuple(views.item_row(site, i, link, cause.key) for i in fixes),
+        tuple(views.item_row(site, i, link, next(a for a in i.addresses if a in keys))
+              for i in fixes),
         Markup(link_references(cause.why_earlier_fixes_failed, resolve)),
         tuple(views.incident_ref(other, link) for other in later),
         views.later_count(recurrence) - len(later) if recurrence else 0,
         bool(recurrence and recurrence.needs_answer))
 
 
-def possibly_same(site: Site, pm: Postmortem, link: Linker) -> list[Alike]:
-    """The best suggestions for each cause, as many as the configuration asks for."""
+def possibly_same(site: Site, pm: Postmortem, link: Linker, band: str) -> list[Alike]:
+    """The most likely suggestions of one band for each cause, as many as configured."""
     shown = [(cause, s) for cause in pm.causes
-             for s in site.kb.suggestions.get((pm.id, cause.key), ())[: site.settings.suggestions]
+             for s in [s for s in site.kb.suggestions.get((pm.id, cause.key), ())
+                       if s.band == band][: site.settings.suggestions]
              if s.earlier_incident in site.kb.by_id]
     return [Alike(views.cause(site, cause.key, link), views.cause(site, s.earlier_cause, link),
-                  views.incident_ref(site.kb.by_id[s.earlier_incident], link), s.shared_words)
+                  views.incident_ref(site.kb.by_id[s.earlier_incident], link), s.shared_words,
+                  s.score, s.agreeing)
             for cause, s in shown]
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from hindsite.model import Postmortem, normalise_heading
+from hindsite.model import Postmortem, Suggestion, normalise_heading
 from hindsite.render import views
 from hindsite.render.figures import is_open, is_overdue
 from hindsite.render.links import Linker
@@ -53,6 +53,7 @@ class Hint:
     other_ref: views.IncidentRef
     other_cause: views.Named
     score: float
+    band: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +109,10 @@ def cause_page(site: Site, key: str, link: Linker) -> str:
     resolve = views.resolver(site, link)
     occurrences = [occurrence(site, pm, keys, link, resolve) for pm in reversed(kb.history(key))]
     hints = site.suggestions_by_cause.get(resolved, ())
-    reads_like = [hint(site, s.incident, s.cause, s.earlier_incident, s.earlier_cause, s.score,
-                       link) for s in hints if kb.catalog.resolve(s.cause) == resolved]
-    came_back = [hint(site, s.earlier_incident, s.earlier_cause, s.incident, s.cause, s.score,
-                      link) for s in hints if kb.catalog.resolve(s.earlier_cause) == resolved]
+    reads_like = [hint(site, s.incident, s.cause, s.earlier_incident, s.earlier_cause, s, link)
+                  for s in hints if kb.catalog.resolve(s.cause) == resolved]
+    came_back = [hint(site, s.earlier_incident, s.earlier_cause, s.incident, s.cause, s, link)
+                 for s in hints if kb.catalog.resolve(s.earlier_cause) == resolved]
     merged = sorted(keys - {key})
     undelivered = {item.ref for pm in kb.history(key) for c in pm.causes if c.key in keys
                    for item in kb.recurrence(pm.id, c.key).undelivered_fixes}
@@ -123,12 +124,12 @@ def cause_page(site: Site, key: str, link: Linker) -> str:
                   reads_like=reads_like, came_back=came_back)
 
 
-def hint(site: Site, incident: str, cause: str, other: str, other_cause: str, score: float,
-         link: Linker) -> Hint:
+def hint(site: Site, incident: str, cause: str, other: str, other_cause: str,
+         found: Suggestion, link: Linker) -> Hint:
     by_id = site.kb.by_id
     return Hint(views.incident_ref(by_id[incident], link), views.cause(site, cause, link),
                 views.incident_ref(by_id[other], link), views.cause(site, other_cause, link),
-                score)
+                found.score, found.band)
 
 
 def occurrence(site: Site, pm: Postmortem, keys: frozenset[str], link: Linker,

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from hindsite.diagnostics import Diagnostic, Position, Severity, rule
 from hindsite.link import KnowledgeBase, earlier_fix_summary
-from hindsite.model import NAMED
+from hindsite.model import NAMED, Suggestion
 
 DUPLICATE_ID = rule("HS304", "duplicate-id", Severity.ERROR,
                     "Two files claim the same incident id.", "fields")
@@ -27,8 +27,9 @@ WHY_WITHOUT_HISTORY = rule("HS502", "why-without-earlier-occurrence", Severity.W
 UNKNOWN_NOT_SAME_AS = rule("HS504", "unknown-not-same-as", Severity.ERROR,
                            "not_same_as names an incident that does not exist.", "recurrence")
 POSSIBLY_SAME = rule("HS503", "possibly-same-cause", Severity.INFO,
-                     "An earlier incident's cause reads like this one but was filed under "
-                     "another key: reuse its key, or list the incident in not_same_as.",
+                     "An earlier incident's cause is likely the same cause as this one but was "
+                     "filed under another key: reuse its key, say so with same_as in the "
+                     "catalog, or list the incident in not_same_as.",
                      "recurrence")
 
 
@@ -91,16 +92,34 @@ def unknown_not_same_as(kb: KnowledgeBase, known_ids: set[str]) -> Iterator[Diag
 
 
 def suggestion_diagnostics(kb: KnowledgeBase, shown: int = NAMED) -> Iterator[Diagnostic]:
-    """One info diagnostic per suggestion an incident page shows, best first, so that the
-    check and the site say the same; `(1 of 2)` keeps the ranking in the sorted report."""
+    """One info diagnostic for each earlier cause a cause is likely the same as (possible ones
+    are left to the incident page), naming every earlier incident filed under that key, most
+    likely first; `(1 of 2)` keeps the ranking in the sorted report."""
     for (incident, key), ranked in kb.suggestions.items():
+        by_key: dict[str, list[Suggestion]] = {}
+        for hint in ranked:
+            if hint.band == "likely":
+                by_key.setdefault(hint.earlier_cause, []).append(hint)
+        if not by_key:
+            continue
         cause = next(c for c in kb.by_id[incident].causes if c.key == key)
-        listed = ranked[:shown]
-        for rank, hint in enumerate(listed, 1):
-            yield POSSIBLY_SAME.at(
-                cause.pos,
-                f"({rank} of {len(listed)}) cause '{key}' reads like cause "
-                f"'{hint.earlier_cause}' of {hint.earlier_incident} (shared terms: "
-                f"{', '.join(hint.shared_words)}); if it is the same cause, use "
-                f"key '{hint.earlier_cause}', else add {hint.earlier_incident} to this "
-                "cause's not_same_as")
+        listed = list(by_key.items())[:shown]
+        for rank, (earlier, hints) in enumerate(listed, 1):
+            yield POSSIBLY_SAME.at(cause.pos, f"({rank} of {len(listed)}) "
+                                   + likely_message(key, earlier, hints))
+
+
+def likely_message(key: str, earlier: str, hints: list[Suggestion]) -> str:
+    """What matched and what to do: the shared mechanism words, the parts that agree."""
+    best, incidents = hints[0], ", ".join(h.earlier_incident for h in hints)
+    agree = f"; {spoken_list(best.agreeing)} agree" if best.agreeing else ""
+    shared = ", ".join(best.shared_words) or "none"
+    return (f"cause '{key}' is likely the same cause as '{earlier}' of {incidents} (confidence "
+            f"{best.score:.2f}; shared: {shared}{agree}); if it is, use key '{earlier}' or set "
+            f"'same_as: {earlier}' on '{key}' in the catalog, else add {incidents} to this "
+            "cause's not_same_as")
+
+
+def spoken_list(items: tuple[str, ...]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return " and ".join(items) if len(items) < 3 else f"{', '.join(items[:-1])} and {items[-1]}"
