@@ -66,9 +66,9 @@ LAUGHS = "".join(f"l{n}: &l{n} [" + ", ".join([f"*l{n - 1}"] * 10 if n else ["lo
 
 
 def test_billion_laughs_is_refused_before_anything_walks_it(tmp_path: Path) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     doc, problems = load(tmp_path, front(LAUGHS))
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
 
     assert doc is None
     assert [d.code for d in problems] == ["HS106"]
@@ -77,10 +77,10 @@ def test_billion_laughs_is_refused_before_anything_walks_it(tmp_path: Path) -> N
 
 def test_billion_laughs_in_the_catalog_and_through_the_whole_check(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     result = check(tmp_path, monkeypatch, edited("---\n\n## Summary", LAUGHS + "---\n\n## Summary"),
                    catalog=CATALOG + LAUGHS)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
 
     assert [(d.path, d.code) for d in result.diagnostics] == [
         (FILE, "HS106"), ("postmortems/catalog.yml", "HS106")]
@@ -115,9 +115,9 @@ cases = {
 for name, value in cases.items():
     path = Path(sys.argv[2]) / f"{name}.md"
     path.write_text("---\n" + value + "\n---\nbody\n", encoding="utf-8")
-    start = time.perf_counter()
+    start = time.process_time()
     doc, problems = load.load_document(path)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     print(name, doc is None, elapsed < 1.0, *[(d.line, d.code) for d in problems])
 '''
 
