@@ -56,6 +56,14 @@ def built(root: Path) -> Path:
     return root / "site"
 
 
+def test_a_configuration_that_leaves_fonts_to_the_theme_builds_offline(tmp_path: Path) -> None:
+    root = new_kb(tmp_path)
+    (root / "mkdocs.yml").write_text(MINIMAL.replace("  font: false\n", "").format(options=""))
+    site = built(root)
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "fonts.googleapis" not in home and "fonts.gstatic" not in home
+
+
 @pytest.mark.parametrize("incidents", [True, False], ids=["incidents", "catalog-only"])
 def test_a_bare_knowledge_base_builds_strict_without_dead_links(tmp_path: Path,
                                                                  incidents: bool) -> None:

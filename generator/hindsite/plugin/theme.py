@@ -14,7 +14,10 @@ COPY_BUTTON = "content.code.copy"
 
 
 def adapt_theme(config: MkDocsConfig) -> None:
-    """Add the overrides (after a site's own custom_dir) and the copy button."""
+    """Add the overrides (after a site's own custom_dir) and the copy button, and turn the
+    theme's web fonts off: the site must work offline and tell no other host who reads it
+    (the page guard refuses resources from other hosts, so a font would fail the build)."""
+    config.theme["font"] = False
     if str(THEME) not in config.theme.dirs:
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
     features = config.theme.get("features") or []
