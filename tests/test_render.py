@@ -208,6 +208,26 @@ def test_narrative_shows_raw_html_as_text_and_only_published_images() -> None:
     assert "javascript" not in html
 
 
+def test_pages_share_the_check_s_parse_and_leave_it_unchanged() -> None:
+    from markdown_it import MarkdownIt
+
+    from hindsite.validate.body import parse_tokens
+
+    text = ("## Lessons\n\nSee [x](javascript:y) and ![a](images/a.png), PM-0001.\n\n"
+            "[r]: images/a.png\n")
+    fresh = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    fresh.validateLink = lambda url: True  # type: ignore[method-assign]
+    before = [t.as_dict() for t in fresh.parse(text)]
+    first = render_markdown(text, {"PM-0001": "../PM-0001/"}.get,
+                            {"images/a.png": "x/0.png"}.get, id_prefix="n-")
+    again = render_markdown(text, {}.get, {}.get, shift=2, id_prefix="m-")
+    assert parse_tokens(text) is not parse_tokens(text)
+    assert parse_tokens(text)[0] is parse_tokens(text)[0]
+    assert [t.as_dict() for t in parse_tokens(text)] == before
+    assert '<h3 id="n-lessons">' in first and 'src="x/0.png"' in first
+    assert '<h4 id="m-lessons">' in again and "<img" not in again and "<a href" not in again
+
+
 def test_equal_headings_cost_linear_time() -> None:
     html = render_markdown("### Note\n\n" * 3000, {}.get, {}.get, id_prefix="n-")
     assert 'id="n-note-3000"' in html and html.count("<h4") == 3000

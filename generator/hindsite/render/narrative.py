@@ -75,7 +75,8 @@ def narrative(text: str, resolve: Resolve, images: ImageLinks, *, shift: int = 1
               id_prefix: str = "", lines: tuple[int, int] | None = None) -> Narrative:
     """Sanitised HTML of a narrative, or of the blocks that start on its `lines` (a section's
     span, 0-based, end excluded); headings move down `shift` levels and get ids that start
-    with `id_prefix`, unique within this call."""
+    with `id_prefix`, unique within this call. The tokens are the check's own (shared):
+    the ones shown differently are copies."""
     tokens = parse_tokens(text)
     if lines is not None:
         tokens = blocks_within(tokens, lines)
@@ -84,13 +85,14 @@ def narrative(text: str, resolve: Resolve, images: ImageLinks, *, shift: int = 1
     found: list[Heading] = []
     for n, token in enumerate(tokens):
         if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(int(token.tag[1]) + shift, 6)}"
+            token = tokens[n] = token.copy(tag=f"h{min(int(token.tag[1]) + shift, 6)}")
         if token.type == "heading_open":
             ident = _unique(id_prefix + _slug(tokens[n + 1]), taken, last)
-            token.attrSet("id", ident)
+            token.attrs = {**token.attrs, "id": ident}
             found.append(Heading(int(token.tag[1]), ident, _words(tokens[n + 1])))
         elif token.type == "inline" and token.children:
-            token.children = list(_shown_inline(token.children, resolve, images))
+            tokens[n] = token.copy(children=list(_shown_inline(token.children, resolve,
+                                                               images)))
     html = _renderer.render(tokens, parser_options(), {})
     return Narrative(clean(html), tuple(found))
 
@@ -151,7 +153,7 @@ def _shown_inline(children: list[Token], resolve: Resolve, images: ImageLinks
         if child.type == "link_open":
             inside_link += 1
             if not is_safe_link(str(child.attrs.get("href", ""))):
-                child.attrs.pop("href", None)
+                child = child.copy(attrs={k: v for k, v in child.attrs.items() if k != "href"})
         elif child.type == "link_close":
             inside_link -= 1
         elif child.type == "image":
@@ -168,8 +170,7 @@ def _published_image(image: Token, images: ImageLinks) -> Iterator[Token]:
     if address is None:
         yield _text(image.content)
         return
-    image.attrs["src"] = address
-    yield image
+    yield image.copy(attrs={**image.attrs, "src": address})
 
 
 def _split_text(text: str, resolve: Resolve) -> Iterator[Token]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -62,9 +63,15 @@ class Body:
 
 
 def parse_tokens(markdown: str) -> list[Token]:
-    """The narrative's tokens; the check and every page that shows the narrative read these,
-    so that nothing (a reference definition, a link) can read one way here and another there."""
-    return _parser.parse(markdown)
+    """The narrative's tokens; the check and every page that shows the narrative read this
+    one parse, so that nothing (a reference definition, a link) can read one way here and
+    another there. The tokens are shared: a caller copies one before changing it."""
+    return list(_parsed(markdown))
+
+
+@lru_cache(maxsize=64)
+def _parsed(markdown: str) -> tuple[Token, ...]:
+    return tuple(_parser.parse(markdown))
 
 
 def parser_options() -> OptionsDict:
