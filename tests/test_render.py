@@ -211,7 +211,7 @@ def test_narrative_shows_raw_html_as_text_and_only_published_images() -> None:
 def test_pages_share_the_check_s_parse_and_leave_it_unchanged() -> None:
     from markdown_it import MarkdownIt
 
-    from hindsite.validate.body import parse_tokens
+    from hindsite.commonmark import parse_tokens
 
     text = ("## Lessons\n\nSee [x](javascript:y) and ![a](images/a.png), PM-0001.\n\n"
             "[r]: images/a.png\n")

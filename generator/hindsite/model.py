@@ -14,6 +14,8 @@ from hindsite.diagnostics import Position
 
 REFERENCE_RE = re.compile(r"(?<![\w/-])([A-Z][A-Z0-9]*-[0-9]+)(?:/(A[0-9]+))?(?![\w-])")
 """An incident or action-item id as a body mentions it: PM-0007, PM-0007/A2."""
+PREVENTION_KINDS = ("prevent", "detect", "process")
+"""The kinds of action item that keep a cause from coming back, or catch it sooner."""
 NAMED = 3
 """How many related records a page or a message names before it counts the rest: earlier
 and later occurrences of a cause, the incidents a fixed cause came back in, and (unless

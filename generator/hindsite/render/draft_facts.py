@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from hindsite.link import KnowledgeBase, Recurrence
-from hindsite.model import ActionItem, Metric, Postmortem
+from hindsite.model import PREVENTION_KINDS, ActionItem, Metric, Postmortem
 from hindsite.render.figures import (
     OUTSIDE_AUDIENCES,
     durations,
@@ -24,7 +24,6 @@ from hindsite.render.figures import (
     is_open,
     is_overdue,
 )
-from hindsite.validate.communication import PREVENTION_KINDS
 
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
             "ninth", "tenth")

@@ -23,9 +23,9 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
+from hindsite.commonmark import is_safe_link, parse_tokens, parser_options
 from hindsite.model import REFERENCE_RE
 from hindsite.render.templating import Heading
-from hindsite.validate.body import is_safe_link, parse_tokens, parser_options
 
 Resolve = Callable[[str], str | None]
 """Maps an id written in a body (`PM-0007`, `PM-0007/A2`) to its link, or None if unknown."""

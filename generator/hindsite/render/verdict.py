@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hindsite.link import Recurrence
-from hindsite.model import NAMED, Postmortem
+from hindsite.model import NAMED, PREVENTION_KINDS, Postmortem
 from hindsite.render.figures import durations, format_duration, format_number, is_overdue
 from hindsite.render.site import Site
-from hindsite.validate.communication import PREVENTION_KINDS
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,12 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from markdown_it.utils import OptionsDict
 
+from hindsite.commonmark import SAFE_SCHEMES, SCHEME_RE, parse_tokens
 from hindsite.diagnostics import Diagnostic, Position, Severity, rule
 from hindsite.images import MISSING_IMAGE
 from hindsite.model import REFERENCE_RE, Reference, normalise_heading
@@ -43,12 +41,7 @@ MAX_TABLE_CELLS = 10_000
 narrative stay quick: a pasted log or a generated table belongs in a linked file."""
 _HEADING_RE = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 
-SAFE_SCHEMES = ("http", "https")
 _DEFINITION_RE = re.compile(r" {0,3}\[[^\]]+\]:[ \t]*<?([^\s>]+)")
-_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
-
-_parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-_parser.validateLink = lambda url: True  # type: ignore[method-assign]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,28 +53,6 @@ class Body:
     references: tuple[Reference, ...]
     code_lines: frozenset[int]
     images: tuple[Reference, ...] = ()
-
-
-def parse_tokens(markdown: str) -> list[Token]:
-    """The narrative's tokens; the check and every page that shows the narrative read this
-    one parse, so that nothing (a reference definition, a link) can read one way here and
-    another there. The tokens are shared: a caller copies one before changing it."""
-    return list(_parsed(markdown))
-
-
-@lru_cache(maxsize=64)
-def _parsed(markdown: str) -> tuple[Token, ...]:
-    return tuple(_parser.parse(markdown))
-
-
-def parser_options() -> OptionsDict:
-    return _parser.options
-
-
-def is_safe_link(url: str) -> bool:
-    """A link a page may carry: http, https, or no scheme (a relative path or an anchor)."""
-    scheme = _SCHEME_RE.match(url.strip())
-    return scheme is None or scheme.group(1).lower() in SAFE_SCHEMES
 
 
 def read_body(markdown: str, path: str, first_line: int) -> tuple[Body, list[Diagnostic]]:
@@ -154,7 +125,7 @@ def _sections(line_count: int, headings: dict[str, int]) -> dict[str, tuple[int,
 def is_local(url: str) -> bool:
     """A relative path to a file of the repository: no scheme, no host, no leading '/'."""
     url = url.strip()
-    return bool(url) and not _SCHEME_RE.match(url) and not url.startswith(("/", "#"))
+    return bool(url) and not SCHEME_RE.match(url) and not url.startswith(("/", "#"))
 
 
 def _inline_problems(token: Token, locator: _Locator, references: list[Reference],
@@ -174,7 +145,7 @@ def _inline_problems(token: Token, locator: _Locator, references: list[Reference
             yield from _link_problem(src, line, locator, image=True)
             if is_local(src):
                 images.append(Reference(src, locator.find_url(line, src)))
-            elif not _SCHEME_RE.match(src.strip()) and not src.strip().startswith("//"):
+            elif not SCHEME_RE.match(src.strip()) and not src.strip().startswith("//"):
                 yield MISSING_IMAGE.at(locator.find_url(line, src), _not_relative(src))
         elif child.type == "text":
             for match in REFERENCE_RE.finditer(child.content):
@@ -182,7 +153,7 @@ def _inline_problems(token: Token, locator: _Locator, references: list[Reference
 
 
 def _link_problem(url: str, line: int, locator: _Locator, image: bool) -> Iterator[Diagnostic]:
-    scheme = _SCHEME_RE.match(url.strip())
+    scheme = SCHEME_RE.match(url.strip())
     name = scheme.group(1).lower() if scheme else ""
     if name and name not in SAFE_SCHEMES:
         yield UNSAFE_LINK.at(locator.find_url(line, url),
@@ -249,7 +220,7 @@ class _Locator:
             number = self.definitions().get(url)
             if number is not None:
                 return self.find(number, url)
-            scheme = _SCHEME_RE.match(url)
+            scheme = SCHEME_RE.match(url)
             written = re.search(r"(?<=[(<\s])" + re.escape(scheme.group(1)), text,
                                 re.IGNORECASE) if scheme else None
             if written:

@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hindsite.diagnostics import Diagnostic, Position, Severity, rule
+from hindsite.model import PREVENTION_KINDS
 from hindsite.validate.fields import Record, field_rule
 
 STAGE = "communication"
-PREVENTION_KINDS = ("prevent", "detect", "process")
-"""Action items that keep a cause from coming back or catch it sooner: a repeat's prevention."""
 
 SECOND_CHOSEN = rule("HS701", "second-chosen-option", Severity.ERROR,
                      "More than one option is marked `chosen: true`; at most one was decided.",
