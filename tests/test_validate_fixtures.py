@@ -1,11 +1,13 @@
 """Every rule against a small knowledge base that breaks it once, and valid ones that break none.
 
 Each folder under `tests/fixtures/` named `<CODE>-<rule-name>[-<case>]` or `valid-<case>` is a
-knowledge base (`postmortems/catalog.yml` and postmortems) with `expected.txt` beside it: every
-diagnostic the check reports, one per line as `path:line:col: severity CODE`, in report order.
-The list is complete, so a fixture also proves that no other rule fires. A `symlinks.txt`
-(`link -> target` lines) names symbolic links that the test creates in a copy of the folder,
-since git does not keep them on every platform.
+knowledge base (postmortems, and `postmortems/catalog.yml` when it needs a catalog of its own)
+with `expected.txt` beside it: every diagnostic the check reports, one per line as
+`path:line:col: severity CODE`, in report order. The list is complete, so a fixture also
+proves that no other rule fires. A fixture without a catalog is checked with the shared one,
+`tests/fixtures/catalog.yml`, unless it expects HS112 (the catalog is missing). A
+`symlinks.txt` (`link -> target` lines) names symbolic links that the test creates in a copy
+of the folder, since git does not keep them on every platform.
 """
 
 from __future__ import annotations
@@ -23,6 +25,11 @@ from hindsite.pipeline import run_check
 from hindsite.rules import all_rules
 
 FIXTURES = Path(__file__).parent / "fixtures"
+SHARED_CATALOG = FIXTURES / "catalog.yml"
+COPIED_WHOLE = ("valid-minimal", "HS204-invalid-value", "HS303-timeline-order",
+                "HS304-duplicate-id", "HS405-unknown-reference", "HS601-blame-language",
+                "HS601-blame-language-front-matter")
+"""Fixtures other tests copy whole as a knowledge base to start from: they keep their catalog."""
 CASE_RE = re.compile(r"(?P<code>HS[0-9]{3})-[a-z0-9-]+|valid-[a-z0-9-]+|several-[a-z0-9-]+")
 LINE_RE = re.compile(r"(?P<path>[^:]+):(?P<line>[0-9]+):(?P<col>[0-9]+): "
                      r"(?P<severity>error|warning|info) (?P<code>HS[0-9]{3})")
@@ -37,16 +44,38 @@ def expected_lines(folder: Path) -> list[str]:
 
 
 def knowledge_base(folder: Path, tmp_path: Path) -> Path:
-    """The folder itself, or a copy with the symbolic links that `symlinks.txt` asks for."""
+    """The folder itself, or a copy with what it leaves out: the shared catalog, and the
+    symbolic links that `symlinks.txt` asks for."""
     links = folder / "symlinks.txt"
-    if not links.exists():
+    shared = takes_shared_catalog(folder)
+    if not links.exists() and not shared:
         return folder
     work = tmp_path / folder.name
     shutil.copytree(folder, work, symlinks=True)
+    if shared:
+        shutil.copyfile(SHARED_CATALOG, work / "postmortems" / "catalog.yml")
+    if not links.exists():
+        return work
     for line in links.read_text(encoding="utf-8").splitlines():
         link, target = line.split(" -> ")
         os.symlink(target, work / link)
     return work
+
+
+def takes_shared_catalog(folder: Path) -> bool:
+    """A fixture without a catalog of its own, that is not about a missing catalog."""
+    return not (folder / "postmortems" / "catalog.yml").exists() and \
+        not any(" HS112" in line for line in expected_lines(folder))
+
+
+def test_fixtures_do_not_copy_the_shared_catalog() -> None:
+    """A fixture's own catalog differs from the shared one: it needs one of its own, or another
+    test builds on the whole folder (valid-minimal, for one)."""
+    shared = SHARED_CATALOG.read_bytes()
+    copies = [folder.name for folder in fixture_folders()
+              if (folder / "postmortems" / "catalog.yml").is_file()
+              and (folder / "postmortems" / "catalog.yml").read_bytes() == shared]
+    assert copies == sorted(COPIED_WHOLE)
 
 
 def located(diagnostics: list) -> list[str]:
