@@ -14,7 +14,7 @@ from pathlib import Path
 
 from hindsite import __version__
 from hindsite.config import Settings
-from hindsite.validate.schema import validator
+from hindsite.schemas import configured_schema
 
 INIT_FILES = {
     "mkdocs.yml": "mkdocs.yml",
@@ -65,7 +65,7 @@ def editor_schemas(settings: Settings) -> dict[str, str]:
     found: dict[str, str] = {}
     for name in ("postmortem", "catalog"):
         levels = settings.severity_levels if name == "postmortem" else ()
-        schema = {k: v for k, v in validator(name, levels).schema.items() if k != "$id"}
+        schema = {k: v for k, v in configured_schema(name, levels).items() if k != "$id"}
         found[f"{name}.schema.json"] = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
     return found
 
