@@ -52,13 +52,12 @@ def knowledge_base(folder: Path, tmp_path: Path) -> Path:
         return folder
     work = tmp_path / folder.name
     shutil.copytree(folder, work, symlinks=True)
-    if shared:
-        shutil.copyfile(SHARED_CATALOG, work / "postmortems" / "catalog.yml")
-    if not links.exists():
-        return work
-    for line in links.read_text(encoding="utf-8").splitlines():
+    for line in links.read_text(encoding="utf-8").splitlines() if links.exists() else ():
         link, target = line.split(" -> ")
         os.symlink(target, work / link)
+    catalog = work / "postmortems" / "catalog.yml"
+    if shared and not catalog.is_symlink():
+        shutil.copyfile(SHARED_CATALOG, catalog)
     return work
 
 
