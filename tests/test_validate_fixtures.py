@@ -23,6 +23,7 @@ from hindsite.config import Settings
 from hindsite.diagnostics import Severity
 from hindsite.pipeline import run_check
 from hindsite.rules import all_rules
+from hindsite.validate import schema
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_CATALOG = FIXTURES / "catalog.yml"
@@ -186,3 +187,23 @@ def test_an_invalid_file_still_claims_its_id(tmp_path: Path,
     result = run_check(Settings(base=Path(".")))
 
     assert located(result.diagnostics) == ["postmortems/2022/PM-0099-broken.md:5:11: error HS204"]
+
+
+@pytest.mark.parametrize("folder", fixture_folders(), ids=lambda p: p.name)
+def test_the_fast_schema_engine_agrees_with_jsonschema(folder: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """jsonschema-rs only says 'valid' first; it must say so exactly where jsonschema does,
+    or a problem would go unreported (the diagnostics are then jsonschema's)."""
+    monkeypatch.chdir(knowledge_base(folder, tmp_path))
+    verdicts: list[tuple[bool, bool]] = []
+    fast = schema.is_valid
+
+    def both(data: object, name: str, levels: tuple[str, ...] = ()) -> bool:
+        slow = not any(True for _ in schema.validator(name, levels).iter_errors(data))
+        verdicts.append((fast(data, name, levels), slow))
+        return False
+
+    monkeypatch.setattr(schema, "is_valid", both)
+    result = run_check(Settings(base=Path(".")), reuse=False)
+    assert located(result.diagnostics) == expected_lines(folder)
+    assert verdicts and all(f == s for f, s in verdicts), verdicts
