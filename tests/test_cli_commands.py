@@ -251,3 +251,15 @@ def test_a_place_that_cannot_be_written_is_named(
     code, out, err = run(capsys, "init", str(tmp_path / "file"))
     assert (code, err.startswith("hindsite: "), "Traceback" in err) == (2, True, False)
     assert str(tmp_path / "file") in err and (tmp_path / "file").read_text() == "x"
+
+
+def test_this_repositorys_editor_schemas_are_what_hindsite_schema_writes(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """schema/ is for editors in this repository: it must not drift from the package's."""
+    repo = Path(__file__).resolve().parent.parent
+    code, _, err = run(capsys, "schema", "-f", str(repo / "mkdocs.yml"), "-o", str(tmp_path))
+    assert (code, err) == (0, "")
+    for written in sorted(tmp_path.iterdir()):
+        committed = repo / "schema" / written.name
+        assert committed.read_text(encoding="utf-8") == written.read_text(encoding="utf-8"), (
+            f"{committed} is stale; run `hindsite schema` and commit the result")
