@@ -12,7 +12,7 @@ from hindsite.model import Catalog, Postmortem
 from hindsite.validate import communication  # noqa: F401  (declares its rules)
 from hindsite.validate.body import missing_sections, over_limit, read_body
 from hindsite.validate.catalog import catalog_diagnostics
-from hindsite.validate.fields import Record, check_fields
+from hindsite.validate.fields import Record, check_fields, unknown_catalog_keys
 from hindsite.validate.lints import lint_body, lint_front_matter
 from hindsite.validate.records import build_catalog, build_postmortem
 from hindsite.validate.schema import schema_diagnostics, take_text_as_written
@@ -24,7 +24,8 @@ SHAPE_KEPT = frozenset({"HS202", "HS204", "HS207", "HS208"})
 """Schema problems that leave every field of the record readable (an unknown field, a value
 not allowed, an item twice, a field that must go): the rules across
 fields still run on such a file, so that one run reports its independent problems together.
-A missing field, a wrong type or a malformed time stops them."""
+A missing field, a wrong type or a malformed time stops them; keys unknown to the catalog
+are read from the front matter as written, so they are reported whatever else is wrong."""
 
 
 def check_document(doc: Document, catalog: Catalog | None, *, severity_levels: tuple[str, ...],
@@ -47,6 +48,7 @@ def check_document(doc: Document, catalog: Catalog | None, *, severity_levels: t
     problems += missing_sections(body, required_sections, published, doc.path)
     problems += lint_front_matter(data, doc.positions, doc.text.split("\n"), blame_phrases)
     problems += lint_body(doc.body, doc.path, doc.body_line, body.code_lines, blame_phrases)
+    problems += beside(unknown_catalog_keys(data, doc.positions, catalog), problems)
     if not errors <= SHAPE_KEPT:
         return None, problems
     pm = build_postmortem(data, doc.positions, doc.body, doc.body_line, body)

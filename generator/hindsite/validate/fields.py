@@ -7,9 +7,10 @@ yields diagnostics. Adding a rule touches this module and its fixture, nothing e
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
 from hindsite.compose import Positions
 from hindsite.diagnostics import Diagnostic, Position, Severity, did_you_mean, rule
@@ -62,26 +63,31 @@ def unknown_key_message(kind: str, key: str, known: list[str], catalog_path: str
             f"({kind}s are listed in {catalog_path})")
 
 
-@field_rule
-def catalog_keys(record: Record) -> Iterator[Diagnostic]:
-    catalog, pm, where = record.catalog, record.pm, record.where
+def unknown_catalog_keys(data: Mapping[str, Any], where: Positions,
+                         catalog: Catalog | None) -> Iterator[Diagnostic]:
+    """Keys the catalog does not list, read from the front matter as written: it needs no
+    valid record, so a missing field elsewhere does not hide an unknown team or service."""
     if catalog is None:
         return
-    lists = (("service", "services", pm.services, catalog.services),
-             ("team", "teams", pm.teams, catalog.teams))
-    for kind, field_name, keys, known in lists:
-        for n, key in enumerate(keys):
+    lists = (("service", ("services",), catalog.services), ("team", ("teams",), catalog.teams),
+             ("cause", ("causes", "key"), catalog.causes),
+             ("team", ("action_items", "owner"), catalog.teams))
+    for kind, (field_name, *inner), known in lists:
+        for n, key in _keys_in(data.get(field_name), inner):
             if key not in known:
-                yield UNKNOWN_KEY.at(where.at((field_name, n)),
+                yield UNKNOWN_KEY.at(where.at((field_name, n, *inner)),
                                      unknown_key_message(kind, key, list(known), catalog.path))
-    for n, cause in enumerate(pm.causes):
-        if cause.key not in catalog.causes:
-            yield UNKNOWN_KEY.at(where.at(("causes", n, "key")), unknown_key_message(
-                "cause", cause.key, list(catalog.causes), catalog.path))
-    for n, item in enumerate(pm.action_items):
-        if item.owner not in catalog.teams:
-            yield UNKNOWN_KEY.at(where.at(("action_items", n, "owner")), unknown_key_message(
-                "team", item.owner, list(catalog.teams), catalog.path))
+
+
+def _keys_in(value: Any, inner: list[str]) -> Iterator[tuple[int, str]]:
+    """(index, key) of each text key in a list, or in one field of each mapping of a list."""
+    if not isinstance(value, list):
+        return
+    for n, item in enumerate(value):
+        if inner:
+            item = item.get(inner[0]) if isinstance(item, dict) else None
+        if isinstance(item, str):
+            yield n, item
 
 
 @field_rule
