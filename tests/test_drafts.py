@@ -29,6 +29,7 @@ from hindsite.render import (
     render_page,
     site_pages,
 )
+from hindsite.render.draft_facts import figure
 from hindsite.render.drafts import SHAPES, drafts
 from hindsite.render.figures import format_when
 
@@ -242,3 +243,11 @@ def test_internal_fields_never_reach_a_customer_draft(starter: Site, ident: str,
     for key in CUSTOMER_FACING:
         assert "QQx" not in found[key], (key, found[key])
     assert "QQxsummaryQQ" in found["executive-brief"]  # the marker does reach internal drafts
+
+
+@pytest.mark.parametrize(("value", "unit", "shown"), [
+    (52.8, "hours", "Outage: 52 h 48 min"), (45, "min", "Outage: 45 min"),
+    (1.5, "days", "Outage: 36 h"), (3, "requests", "Outage: 3 requests")])
+def test_a_metric_in_units_of_time_is_an_exact_duration(value: float, unit: str,
+                                                        shown: str) -> None:
+    assert figure(Metric(name="outage", value=value, unit=unit)) == shown

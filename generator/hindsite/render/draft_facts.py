@@ -306,8 +306,17 @@ def decision_ask(pm: Postmortem) -> str:
     return f"A choice among these options, by {{date}}. We recommend: {best}."
 
 
+MINUTES_PER_UNIT = {"minute": 1, "minutes": 1, "min": 1, "hour": 60, "hours": 60, "h": 60,
+                    "day": 1440, "days": 1440}
+"""Units of time: a metric in one of them is written as an exact duration, as every other
+span in a draft is, so that '52.8 hours' never stands beside '52 h 48 min'."""
+
+
 def figure(metric: Metric) -> str:
     name = metric.name[:1].upper() + metric.name[1:]
+    per_unit = MINUTES_PER_UNIT.get((metric.unit or "").strip().lower())
+    if per_unit is not None:
+        return f"{name}: {format_duration(timedelta(minutes=round(metric.value * per_unit)))}"
     return f"{name}: {format_number(metric.value)} {metric.unit}".rstrip()
 
 
