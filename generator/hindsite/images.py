@@ -12,15 +12,14 @@ script, event handlers and references to other files or hosts are refused.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import stat
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote
 from xml.etree import ElementTree
 
 from hindsite.diagnostics import Diagnostic, Severity, rule
+from hindsite.load import TooLarge, regular_bytes
 from hindsite.model import Postmortem, PublishedImage, Reference
 
 MISSING_IMAGE = rule("HS406", "missing-image", Severity.ERROR,
@@ -91,12 +90,13 @@ def publishable(incident: str, image: Reference, source: Path,
         return MISSING_IMAGE.at(image.pos, f"image {image.target} is not a file inside the "
                                 "knowledge base; add it next to the postmortem, or fix the path")
     try:
-        data = read_regular_file(target)
+        data = regular_bytes(target, MAX_IMAGE_BYTES)
+    except TooLarge:
+        return NOT_AN_IMAGE.at(image.pos, f"image {image.target} is larger than "
+                               f"{MAX_IMAGE_BYTES // (1024 * 1024)} MB")
     except OSError as err:
         return MISSING_IMAGE.at(image.pos, f"image {image.target} cannot be read "
                                 f"({err.strerror or err}); it must be an ordinary file")
-    except Refused as why:
-        return NOT_AN_IMAGE.at(image.pos, f"image {image.target} {why}")
     try:
         kind, content = sniff(data)
     except Refused as why:
@@ -114,21 +114,6 @@ def _inside(path: Path, root: Path) -> Path | None:
         return None
     real_root = root.resolve()
     return target if real_root in target.parents else None
-
-
-def read_regular_file(path: Path) -> bytes:
-    """The bytes of an ordinary file; a FIFO, device or folder is never read (nor waited on)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError(0, "not an ordinary file")
-        if info.st_size > MAX_IMAGE_BYTES:
-            raise Refused(f"is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read(MAX_IMAGE_BYTES + 1)
-    finally:
-        os.close(fd)
 
 
 def sniff(data: bytes) -> tuple[str, bytes]:

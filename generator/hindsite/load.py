@@ -118,33 +118,58 @@ def _target(link: Path) -> Path | None:
         return None
 
 
-def read_regular(path: Path, shown: str, limit: int) -> bytes:
+class NotOrdinary(OSError):
+    """A FIFO, device or folder where an ordinary file was expected."""
+
+    def __init__(self) -> None:
+        super().__init__(0, "not an ordinary file")
+
+
+class TooLarge(Exception):
+    """An ordinary file over the size limit; `size` is what it holds."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+def regular_bytes(path: Path, limit: int) -> bytes:
     """The bytes of an ordinary file of at most `limit` bytes. A FIFO, device or folder is
     never opened (reading a FIFO would wait forever); the checks are made again on the
-    opened file, so that a file swapped meanwhile is refused too."""
+    opened file, so that a file swapped meanwhile is refused too. Raises NotOrdinary,
+    TooLarge or OSError, for each caller to report in its own words."""
+    _regular_and_small(os.stat(path), limit)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     try:
-        _regular_and_small(os.stat(path).st_mode, os.stat(path).st_size, shown, limit)
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-        try:
-            opened = os.fstat(fd)
-            _regular_and_small(opened.st_mode, opened.st_size, shown, limit)
-            with os.fdopen(fd, "rb", closefd=False) as handle:
-                return handle.read(limit + 1)
-        finally:
-            os.close(fd)
+        _regular_and_small(os.fstat(fd), limit)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(limit + 1)
+    finally:
+        os.close(fd)
+
+
+def _regular_and_small(info: os.stat_result, limit: int) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        raise NotOrdinary
+    if info.st_size > limit:
+        raise TooLarge(info.st_size)
+
+
+def read_regular(path: Path, shown: str, limit: int) -> bytes:
+    """`regular_bytes`, with what stops it reported as a load diagnostic."""
+    try:
+        return regular_bytes(path, limit)
+    except NotOrdinary:
+        raise LoadProblem(UNREADABLE.at(Position(shown), (
+            "not an ordinary file (a FIFO, device or folder); it is not read: replace it with "
+            "a file"))) from None
+    except TooLarge as big:
+        raise LoadProblem(FILE_TOO_LARGE.at(Position(shown), (
+            f"the file has {big.size:,} bytes, over the limit of {limit:,}; split it, or move "
+            "pasted logs and data out of it"))) from None
     except OSError as err:
         raise LoadProblem(UNREADABLE.at(Position(shown),
                                         f"cannot read the file: {err.strerror}")) from None
-
-
-def _regular_and_small(mode: int, size: int, shown: str, limit: int) -> None:
-    if not stat.S_ISREG(mode):
-        raise LoadProblem(UNREADABLE.at(Position(shown), "not an ordinary file (a FIFO, device "
-                                        "or folder); it is not read: replace it with a file"))
-    if size > limit:
-        raise LoadProblem(FILE_TOO_LARGE.at(Position(shown), (
-            f"the file has {size:,} bytes, over the limit of {limit:,}; split it, or move "
-            "pasted logs and data out of it")))
 
 
 def read_text(path: Path, shown: str, limit: int = MAX_POSTMORTEM_BYTES) -> str:
