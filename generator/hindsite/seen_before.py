@@ -1,7 +1,7 @@
 """'Have we seen this before?': earlier incidents ranked against symptoms or a draft.
 
 During an incident there is no postmortem yet, only a few words about what people see (or a
-draft file). They are folded to terms exactly as suggestions fold a cause (similar.py), and
+draft file). They are folded to terms exactly as suggestions fold a cause (similar/), and
 weighed with the same idf; each incident scores as its best-matching cause. What comes back
 is what the responder needs next: the incident's causes, the fixes made for each, whether
 each fix held, and the answer to "why didn't that fix everything?" where one was given.
