@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from hindsite.guard import content_security_policy, guarded_page, page_problems, with_policy
+from hindsite.guard import (
+    content_security_policy,
+    full_scan,
+    guarded_page,
+    page_problems,
+    quick_scan,
+    with_policy,
+)
 
 PAGE = """<!doctype html><html><head>
 <meta charset="utf-8">
@@ -64,3 +73,46 @@ def test_one_reading_gives_the_problems_and_the_policy(content: str) -> None:
     assert guarded == with_policy(page)
     assert problems == page_problems(page, content)
     assert all("in the page's content" in problem for problem in problems)
+
+
+PIECES = ["<p>", "</p>", "<a href=\"../x/\">", "</a>", "<img src=\"images/0a.png\" alt=a>",
+          "<script>var a = '<b>';</script>", "<script src=\"x.js\"></script>", "<SCRIPT>x",
+          "</script >", "<style>p { color: red }</style>", "<style>@import 'https://e.x/s';",
+          "</style>", "<!-- c -->", "<!-- <script>x</script> -->", "<!doctype html>",
+          "<![CDATA[x]]>", "<?xml?>", "<", ">", "&", "&lt;", "&#x6a;", "text", "\n",
+          "<p onclick=\"x\">", "<a href=\"&#x6a;avascript:x\">", "<a href='javascript:x'>",
+          "<img src=//e.x/a.png>", "<div style=\"background:url(https://e.x/a)\">",
+          "<iframe>", "<br/>", "<script/>", "<style/>", "<p title=\"a>b\">", "<p\n class=x>",
+          "<p class=\"x\"/ >", "<a b='c\"d'>", "</ div>", "</>", "</x y=\">\">", "<p =x>",
+          "<svg><use href=\"#a\"/></svg>", "<link rel=icon href=https://e.x/i>", "<p",
+          "<meta http-equiv=Refresh content=0>", "<x onerror>", "<input value=\"\"/>"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(parts=st.lists(st.sampled_from(PIECES), max_size=14),
+       cut=st.tuples(st.integers(0, 14), st.integers(0, 14)))
+def test_the_quick_reading_is_html_parser_s_or_gives_way(parts: list[str],
+                                                         cut: tuple[int, int]) -> None:
+    html = "".join(parts)
+    start = len("".join(parts[:min(cut)]))
+    content = (start, len("".join(parts[:max(cut)])))
+    quick = quick_scan(html, content)
+    if quick is not None:
+        assert quick == full_scan(html, content)
+        assert quick.problems == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(html=st.text(alphabet="<>/!-=\"' \nabcdeilmnoprstyvj:&#;x", max_size=60))
+def test_the_quick_reading_agrees_on_any_markup(html: str) -> None:
+    quick = quick_scan(html)
+    assert quick is None or quick == full_scan(html)
+
+
+def test_an_ordinary_page_is_read_quickly() -> None:
+    content = '<p>Text <a href="../x/">x</a> <img src="images/0a.png" alt="a"></p>'
+    page = PAGE.format(content=content)
+    quick = quick_scan(page)
+    assert quick is not None and quick == full_scan(page)
+    assert quick.inline_scripts == ["var theme = 1;"]
+
