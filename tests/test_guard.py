@@ -116,3 +116,9 @@ def test_an_ordinary_page_is_read_quickly() -> None:
     assert quick is not None and quick == full_scan(page)
     assert quick.inline_scripts == ["var theme = 1;"]
 
+
+def test_a_tooltip_that_reads_like_a_script_url_is_text() -> None:
+    content = '<a href="../x/" title="javascript:alert(1)">PM-1</a>'
+    assert page_problems(PAGE.format(content=content), content) == []
+    content = '<a href="javascript:alert(1)" title="x">PM-1</a>'
+    assert page_problems(PAGE.format(content=content), content) != []

@@ -32,6 +32,9 @@ FETCHED_LINKS = frozenset({"stylesheet", "icon", "preload", "prefetch", "modulep
 SVG_REFERENCES = frozenset({"image", "use", "feimage", "script"})
 FORBIDDEN_ELEMENTS = frozenset({"iframe", "frame", "frameset", "object", "embed", "applet",
                                 "portal", "base"})
+TEXT_ATTRIBUTES = frozenset({"title", "alt", "aria-label", "aria-description", "placeholder"})
+"""Attributes a browser only shows or reads aloud, never follows: an incident titled
+`javascript:x` is text in a link's tooltip."""
 _HTML_PARSER = vars(html_parser)
 """html.parser's own patterns (its type stubs do not declare them), so that the quick reading
 finds tags and attributes exactly where html.parser does."""
@@ -125,7 +128,8 @@ def tag_problems(tag: str, values: dict[str, str]) -> list[str]:
     for name, value in values.items():
         if name.startswith("on"):
             found.append(f"event handler {name} on <{tag}>")
-        elif value.strip().lower().startswith(("javascript:", "vbscript:")):
+        elif (name not in TEXT_ATTRIBUTES
+              and value.strip().lower().startswith(("javascript:", "vbscript:"))):
             found.append(f"script URL in {name} of <{tag}>")
         elif _loads_remote(tag, name, value, values):
             found.append(f"<{tag} {name}> loads {value[:80]!r} from another host")
