@@ -62,6 +62,8 @@ def unknown_references(kb: KnowledgeBase, known_ids: set[str]) -> Iterator[Diagn
 
 
 def recurrence_rules(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """Asks each recurrence whether it recurs, never for its earlier incidents: those are
+    built from the cause's whole chain, and only a message may pay for them."""
     for pm in kb.by_id.values():
         published = pm.status == "published"
         for cause in pm.causes:
@@ -74,7 +76,7 @@ def recurrence_rules(kb: KnowledgeBase) -> Iterator[Diagnostic]:
                     f"{', '.join(recurrence.earlier)}); add why_earlier_fixes_failed to this "
                     "cause: why didn't that fix everything?",
                     severity=Severity.ERROR if published else Severity.WARNING)
-            if cause.why_earlier_fixes_failed and not recurrence.earlier:
+            if cause.why_earlier_fixes_failed and not recurrence.recurs:
                 yield WHY_WITHOUT_HISTORY.at(
                     cause.why_pos or cause.pos,
                     f"no earlier incident lists cause '{cause.key}', so there is no earlier fix "
