@@ -1,16 +1,21 @@
-"""Wall time and peak memory of `hindsite check` on synthetic knowledge bases.
+"""Wall time and peak memory of `hindsite check` on synthetic knowledge bases: with an empty
+cache (cold), again with nothing changed (warm), and after one postmortem changed, each
+beside the cold check of the same size as a ratio.
 
-Prints the median of several runs at each size, and how time and memory grow with the
-number of postmortems. Knowledge bases are generated once into benchmarks/out/.
+Prints the median of several runs at each size, and how each grows with the number of
+postmortems. Knowledge bases are generated once into benchmarks/out/; each size gets a cache
+folder of its own there, emptied before every cold run. A change appends a line to one
+postmortem's narrative, different each run, and the file is restored at the end.
 
     python benchmarks/bench_check.py            # N = 1,000 and 10,000, 3 runs each
-    python benchmarks/bench_check.py --sizes 1000 --runs 5 --jobs 2
+    python benchmarks/bench_check.py --sizes 1000 --runs 5 --jobs 1
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -20,6 +25,7 @@ from pathlib import Path
 from generate import generate
 
 OUT = Path(__file__).resolve().parent / "out"
+KINDS = ("cold", "warm", "one change")
 
 
 def knowledge_base(count: int) -> Path:
@@ -29,12 +35,12 @@ def knowledge_base(count: int) -> Path:
     return folder
 
 
-def measure(folder: Path, command: list[str], jobs: str) -> tuple[float, float]:
-    """Seconds and peak resident megabytes of one run of `command` in `folder` (the largest
+def measure(folder: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Seconds and peak resident megabytes of one `hindsite check` in `folder` (the largest
     single process: with workers, each of them holds less than the main process)."""
+    command = [sys.executable, "-m", "hindsite", "check", "--format", "json"]
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=folder, stdout=subprocess.DEVNULL,
-                               env={**os.environ, "HINDSITE_JOBS": jobs})
+    process = subprocess.Popen(command, cwd=folder, stdout=subprocess.DEVNULL, env=env)
     _pid, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) not in (0, 1):
@@ -42,29 +48,54 @@ def measure(folder: Path, command: list[str], jobs: str) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
+def runs_of(count: int, runs: int, jobs: str) -> dict[str, list[tuple[float, float]]]:
+    """Each kind of check, `runs` times, on the knowledge base of `count` postmortems."""
+    folder = knowledge_base(count)
+    cache = OUT / f"cache-{count}"
+    env = {**os.environ, "HINDSITE_JOBS": jobs, "HINDSITE_CACHE": str(cache)}
+    edited = sorted((folder / "postmortems").glob("*/*.md"))[count // 2]
+    original = edited.read_bytes()
+    found: dict[str, list[tuple[float, float]]] = {kind: [] for kind in KINDS}
+    try:
+        for run in range(runs):
+            shutil.rmtree(cache, ignore_errors=True)
+            found["cold"].append(measure(folder, env))
+            found["warm"].append(measure(folder, env))
+            edited.write_bytes(original + f"\nEdited for run {run} at {time.time()}.\n".encode())
+            found["one change"].append(measure(folder, env))
+    finally:
+        edited.write_bytes(original)
+    return found
+
+
 def main() -> None:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     args.add_argument("--runs", type=int, default=3)
-    args.add_argument("--jobs", nargs="+", default=["1", "2"],
-                      help="HINDSITE_JOBS values to compare (1: one process)")
+    args.add_argument("--jobs", default="",
+                      help="HINDSITE_JOBS (1: one process; default: one per core)")
     parsed = args.parse_args()
-    command = [sys.executable, "-m", "hindsite.cli", "check", "--format", "json"]
-    for jobs in parsed.jobs:
-        results = {}
-        for count in parsed.sizes:
-            folder = knowledge_base(count)
-            runs = [measure(folder, command, jobs) for _ in range(parsed.runs)]
-            wall = statistics.median(r[0] for r in runs)
-            memory = statistics.median(r[1] for r in runs)
-            results[count] = (wall, memory)
-            print(f"hindsite check, HINDSITE_JOBS={jobs}, N={count:>6,}: {wall:7.2f} s  "
-                  f"{memory:7.1f} MB peak  ({wall / count * 1000:.2f} ms per file; runs: "
-                  f"{', '.join(f'{r[0]:.2f}' for r in runs)})")
-        sizes = sorted(results)
-        for small, large in zip(sizes, sizes[1:], strict=False):
-            print(f"  N x{large / small:.0f}: time x{results[large][0] / results[small][0]:.1f}"
-                  f", memory x{results[large][1] / results[small][1]:.1f}")
+    print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.1f}, HINDSITE_JOBS={parsed.jobs or 'default'}")
+    print(f"{'N':>7} | {'cold':>16} | {'warm':>8} {'/cold':>6} | {'one change':>10} {'/cold':>6}"
+          " | runs (s)")
+    medians: dict[int, dict[str, float]] = {}
+    for count in parsed.sizes:
+        found = runs_of(count, parsed.runs, parsed.jobs)
+        wall = {kind: statistics.median(r[0] for r in found[kind]) for kind in KINDS}
+        memory = statistics.median(r[1] for r in found["cold"])
+        medians[count] = {**wall, "memory": memory}
+        every = "; ".join(f"{kind} " + ", ".join(f"{r[0]:.2f}" for r in found[kind])
+                          for kind in KINDS)
+        print(f"{count:>7,} | {wall['cold']:6.2f} s {memory:5.0f} MB | {wall['warm']:6.2f} s "
+              f"{wall['warm'] / wall['cold']:6.3f} | {wall['one change']:8.2f} s "
+              f"{wall['one change'] / wall['cold']:6.3f} | {every}")
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
+    sizes = sorted(medians)
+    for small, large in zip(sizes, sizes[1:], strict=False):
+        grown = ", ".join(f"{kind} x{medians[large][kind] / medians[small][kind]:.1f}"
+                          for kind in (*KINDS, "memory"))
+        print(f"  N x{large / small:.0f}: {grown}")
 
 
 if __name__ == "__main__":

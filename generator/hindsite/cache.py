@@ -24,7 +24,7 @@ import secrets
 import tempfile
 from functools import cache
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from platformdirs import user_cache_path
 
@@ -85,12 +85,21 @@ def _read_key(path: Path) -> bytes:
 
 
 class ResultCache(Generic[T]):
-    """Results by key, in one folder; a missing, unreadable or foreign entry is a miss."""
+    """Results by key, in one folder and, given `memory`, in this process too; a missing,
+    unreadable or foreign entry is a miss.
 
-    def __init__(self, folder: Path, context: bytes, secret: bytes) -> None:
-        self.folder = folder
-        self.secret = secret
+    `memory` is held by a caller that checks again and again in one process (`mkdocs serve`):
+    its results are taken as they are, with no file read or unpickled, and after each check
+    `forget_unused` leaves it only that check's results, so it does not grow from one check
+    to the next."""
+
+    def __init__(self, folder: Path | None, context: bytes, secret: bytes | None,
+                 memory: dict[str, T] | None = None) -> None:
+        self.folder = folder if secret is not None else None
+        self.secret = secret or b""
         self.context = hashlib.blake2b(code_fingerprint() + context, digest_size=16).digest()
+        self.memory = memory
+        self.used: set[str] = set()
         self.hits = 0
 
     def key(self, name: str, data: bytes) -> str:
@@ -100,6 +109,35 @@ class ResultCache(Generic[T]):
         return digest.hexdigest()
 
     def get(self, key: str) -> T | None:
+        if self.memory is not None and key in self.memory:
+            self.used.add(key)
+            self.hits += 1
+            return self.memory[key]
+        found = self._read(key)
+        if found is not None:
+            self.hits += 1
+            if self.memory is not None:
+                self.memory[key] = found
+                self.used.add(key)
+        return found
+
+    def alongside(self) -> ResultCache[Any]:
+        """A cache in the same folder for the same catalog, settings and code, holding values
+        of another kind (under keys of their own), never in memory."""
+        other: ResultCache[Any] = ResultCache(self.folder, b"", self.secret or None)
+        other.context = self.context
+        return other
+
+    def forget_unused(self) -> None:
+        """Drop from memory every result the check just made did not use."""
+        if self.memory is not None:
+            for key in self.memory.keys() - self.used:
+                del self.memory[key]
+        self.used = set()
+
+    def _read(self, key: str) -> T | None:
+        if self.folder is None:
+            return None
         try:
             data = self._path(key).read_bytes()
         except OSError:
@@ -111,11 +149,15 @@ class ResultCache(Generic[T]):
             found: T = pickle.loads(payload)
         except Exception:  # noqa: BLE001 - whatever is wrong with an entry, check afresh
             return None
-        self.hits += 1
         return found
 
     def put(self, key: str, value: T) -> None:
         """Keep a result; a folder that cannot be written only means no cache."""
+        if self.memory is not None:
+            self.memory[key] = value
+            self.used.add(key)
+        if self.folder is None:
+            return
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -131,4 +173,5 @@ class ResultCache(Generic[T]):
         return hmac.new(self.secret, key.encode() + payload, hashlib.sha256).digest()
 
     def _path(self, key: str) -> Path:
+        assert self.folder is not None
         return self.folder / key[:2] / key[2:]

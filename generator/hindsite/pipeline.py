@@ -14,7 +14,7 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import repeat
 from pathlib import Path
 
@@ -60,36 +60,63 @@ Progress = Callable[[int, int], None]
 """Told (files checked, files in all) as the check goes; the CLI shows it on a terminal."""
 
 
-def run_check(settings: Settings, *, reuse: bool = True,
-              progress: Progress | None = None) -> CheckResult:
+def run_check(settings: Settings, *, reuse: bool = True, progress: Progress | None = None,
+              memory: dict[str, FileResult] | None = None) -> CheckResult:
     """Read and check the whole knowledge base; every problem comes back as a diagnostic.
 
-    With `reuse`, each unchanged file's result comes from the cache (`hindsite.cache`)."""
+    With `reuse`, each unchanged file's result comes from the cache (`hindsite.cache`), and
+    from `memory` first when the caller keeps one between checks."""
+    store = result_cache(settings, memory) if reuse else None
+    return check_inputs(read_inputs(settings, store), settings, progress)
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a check starts from: the catalog, the files in order, the problems found in
+    reading them, and each file's key in `store` ('' for a file that cannot be read)."""
+
+    catalog: Catalog | None
+    paths: list[Path]
+    problems: list[Diagnostic]
+    store: ResultCache[FileResult] | None = None
+    keys: list[str] = field(default_factory=list)
+
+
+def read_inputs(settings: Settings, store: ResultCache[FileResult] | None) -> Inputs:
     catalog, problems = read_catalog(settings.catalog)
     paths, found = discover(settings.folder, settings.exclude)
-    problems += found
+    keys = [cache_key(store, path) for path in paths] if store is not None else []
+    return Inputs(catalog, paths, problems + found, store, keys)
+
+
+def check_inputs(inputs: Inputs, settings: Settings,
+                 progress: Progress | None = None) -> CheckResult:
+    """Every file's result, then the stages across files, which need all of them."""
+    problems = list(inputs.problems)
     postmortems: list[Postmortem] = []
     features: dict[str, TextFeatures] = {}
     claims: dict[str, list[Position]] = defaultdict(list)
-    store = result_cache(settings) if reuse else None
-    for done, result in enumerate(checked_files(paths, catalog, settings, store), 1):
+    results = checked_files(inputs.paths, inputs.catalog, settings, inputs.store, inputs.keys)
+    for done, result in enumerate(results, 1):
         if progress is not None:
-            progress(done, len(paths))
+            progress(done, len(inputs.paths))
         problems += result.problems
         if result.postmortem is not None and result.features is not None:
             postmortems.append(result.postmortem)
             features.setdefault(result.postmortem.id, result.features)
         if result.claim is not None:
             claims[result.claim[0]].append(result.claim[1])
-    kb = link_and_suggest(postmortems, catalog or Catalog(display_path(settings.catalog), {}, {},
-                                                          {}), features, settings.suggestions)
+    if inputs.store is not None:
+        inputs.store.forget_unused()
+    catalog = inputs.catalog or Catalog(display_path(settings.catalog), {}, {}, {})
+    kb = link_and_suggest(postmortems, catalog, features, settings.suggestions)
     known = set(claims)
     problems += duplicate_ids(claims)
     problems += unknown_references(kb, known)
     problems += recurrence_rules(kb)
     problems += unknown_not_same_as(kb, known)
     problems += suggestion_diagnostics(kb, settings.suggestions)
-    return CheckResult(kb, configured(problems, settings), len(paths))
+    return CheckResult(kb, configured(problems, settings), len(inputs.paths))
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,25 +136,32 @@ PARALLEL_FROM = 400
 or HINDSITE_JOBS): below it, starting the workers costs more than they save."""
 
 
-def result_cache(settings: Settings) -> ResultCache[FileResult] | None:
-    """The cache of per-file results for these settings and this catalog, if one is kept."""
+def result_cache(settings: Settings, memory: dict[str, FileResult] | None = None
+                 ) -> ResultCache[FileResult] | None:
+    """The cache of per-file results for these settings and this catalog, seen from this
+    working directory: on disk if one is kept, and in `memory` if given; None if neither."""
     folder = cache_folder(settings.base)
     secret = signing_key() if folder is not None else None
-    if folder is None or secret is None:
+    if (folder is None or secret is None) and memory is None:
         return None
     try:
         catalog = read_regular(settings.catalog, "", MAX_CATALOG_BYTES)
     except LoadProblem:
         catalog = b""
-    return ResultCache(folder, repr(settings).encode() + b"\0" + catalog, secret)
+    shown_from = f"{os.path.abspath(os.getcwd())}\0{Path.cwd().resolve()}\0{settings!r}\0"
+    return ResultCache(folder, shown_from.encode("utf-8", "surrogateescape") + catalog, secret,
+                       memory)
 
 
 def checked_files(paths: list[Path], catalog: Catalog | None, settings: Settings,
-                  store: ResultCache[FileResult] | None = None) -> Iterator[FileResult]:
+                  store: ResultCache[FileResult] | None = None,
+                  keys: list[str] | None = None) -> Iterator[FileResult]:
     """Each file's result, in the order of `paths`: from `store` when the file is unchanged,
-    else checked (in worker processes when it pays) and kept in `store`."""
-    keys = [cache_key(store, path) for path in paths] if store is not None else []
-    cached = [store.get(key) if key else None for key in keys] if store is not None \
+    else checked (in worker processes when it pays) and kept in `store`. `keys` are the
+    files' keys in `store`, when the caller has them already."""
+    if store is not None and keys is None:
+        keys = [cache_key(store, path) for path in paths]
+    cached = cached_results(store, keys) if store is not None and keys is not None \
         else [None] * len(paths)
     missing = [path for path, hit in zip(paths, cached, strict=True) if hit is None]
     fresh = fresh_results(missing, catalog, settings)
@@ -135,16 +169,31 @@ def checked_files(paths: list[Path], catalog: Catalog | None, settings: Settings
         if n % 256 == 0:
             gc.freeze()
         result = hit if hit is not None else next(fresh)
-        if hit is None and store is not None and keys[n - 1]:
+        if hit is None and store is not None and keys is not None and keys[n - 1]:
             store.put(keys[n - 1], result)
         yield with_file_images(result, path, settings)
 
 
-def cache_key(store: ResultCache[FileResult], path: Path) -> str:
-    """The key of a file's result: its path as shown and its bytes; '' if it cannot be read
-    (the check reports that)."""
+def cached_results(store: ResultCache[FileResult], keys: list[str]) -> list[FileResult | None]:
+    """The results kept for `keys`. Unpickling makes some fifty objects a file and none of
+    them can be garbage yet, so the cycle collector waits meanwhile (at 10,000 files it took
+    more than half the time) and then leaves them out of its later walks."""
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        return store.key(display_path(path), read_regular(path, "", MAX_POSTMORTEM_BYTES))
+        return [store.get(key) if key else None for key in keys]
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+def cache_key(store: ResultCache[FileResult], path: Path) -> str:
+    """The key of a file's result: its path and its bytes; '' if it cannot be read (the check
+    reports that). The path is taken as found: the working directory, which decides how
+    it is shown, is part of every key (`result_cache`)."""
+    try:
+        return store.key(path.as_posix(), read_regular(path, "", MAX_POSTMORTEM_BYTES))
     except LoadProblem:
         return ""
 

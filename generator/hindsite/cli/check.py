@@ -12,8 +12,8 @@ from hindsite.cli.select import codes, selected
 from hindsite.cli.terminal import Progress, coloured, wants_colour
 from hindsite.config import ConfigError, Settings
 from hindsite.diagnostics import Diagnostic, has_errors
-from hindsite.pipeline import run_check
 from hindsite.report import REPORTERS, as_markdown
+from hindsite.whole_check import check_report
 
 HELP = "validate the knowledge base"
 
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     wanted_rules = codes(args.select) if args.select else None
     unwanted_rules = codes(args.ignore)
     progress = Progress(sys.stderr)
-    result = run_check(settings, progress=progress)
+    result = check_report(settings, progress=progress)
     progress.clear()
     shown = [d for d in selected(result.diagnostics, wanted_rules, unwanted_rules, args.quiet)
              if reported(d, wanted)]

@@ -1,0 +1,138 @@
+"""The whole check's kept report: taken only when nothing the check reads has changed, and
+then exactly what a fresh check reports (every fixture is checked cold, kept and fresh)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hindsite import cache, pipeline, whole_check
+from hindsite.config import Settings
+from hindsite.pipeline import run_check
+from hindsite.whole_check import check_report
+from test_validate_fixtures import fixture_folders, knowledge_base
+
+ROOT = Path(__file__).resolve().parent.parent
+IMAGES = Path(__file__).parent / "fixtures" / "valid-image-names"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the starter knowledge base with a cache of its own."""
+    shutil.copytree(ROOT / "postmortems", tmp_path / "postmortems")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HINDSITE_CACHE", str(tmp_path / "cache"))
+    return tmp_path
+
+
+def whole_checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the checks that were not answered by a kept report."""
+    calls: list[int] = []
+    real = whole_check.check_inputs
+
+    def counting(*args: object) -> pipeline.CheckResult:
+        calls.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(whole_check, "check_inputs", counting)
+    return calls
+
+
+@pytest.mark.parametrize("folder", fixture_folders(), ids=lambda p: p.name)
+def test_the_kept_report_is_the_fresh_one(folder: Path, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(knowledge_base(folder, tmp_path))
+    monkeypatch.setenv("HINDSITE_CACHE", str(tmp_path / "cache"))
+    fresh = run_check(Settings(base=Path(".")), reuse=False)
+    cold = check_report(Settings(base=Path(".")))
+    calls = whole_checks(monkeypatch)
+    kept = check_report(Settings(base=Path(".")))
+    assert cold.diagnostics == kept.diagnostics == fresh.diagnostics
+    assert cold.files == kept.files == fresh.files
+    keys = pipeline.read_inputs(Settings(), pipeline.result_cache(Settings())).keys
+    assert calls == ([] if all(keys) else [1])  # a file that cannot be read is read again
+
+
+def test_one_change_is_checked_and_reported_as_a_fresh_check_would(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = check_report(Settings())
+    changed = next(project.glob("postmortems/*/PM-0004*.md"))
+    changed.write_text(changed.read_text().replace("severity: SEV1", "severity: SEV9"))
+    calls = whole_checks(monkeypatch)
+    second = check_report(Settings())
+    assert calls == [1]
+    assert second.diagnostics == run_check(Settings(), reuse=False).diagnostics
+    assert second.diagnostics != first.diagnostics
+    assert check_report(Settings()).diagnostics == second.diagnostics
+    assert calls == [1]
+
+
+@pytest.mark.parametrize("change", ["catalog", "settings", "code", "file added"])
+def test_what_the_check_reads_changing_keeps_nothing(
+        change: str, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    check_report(Settings())
+    settings = Settings()
+    if change == "catalog":
+        catalog = project / "postmortems/catalog.yml"
+        catalog.write_text(catalog.read_text() + "\n")
+    elif change == "settings":
+        settings = Settings(suggestions=1)
+    elif change == "code":
+        monkeypatch.setattr(cache, "code_fingerprint", lambda: b"another version")
+    else:
+        source = next(project.glob("postmortems/*/PM-0004*.md"))
+        shutil.copyfile(source, source.with_name("PM-0004-copy.md"))
+    calls = whole_checks(monkeypatch)
+    report = check_report(settings)
+    assert calls == [1]
+    assert report.diagnostics == run_check(settings, reuse=False).diagnostics
+
+
+def test_an_image_that_changed_keeps_nothing(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Images are read by no file's key: each one's outcome is checked again."""
+    shutil.copytree(IMAGES, tmp_path / "kb")
+    shutil.copyfile(IMAGES.parent / "catalog.yml", tmp_path / "kb/postmortems/catalog.yml")
+    monkeypatch.chdir(tmp_path / "kb")
+    monkeypatch.setenv("HINDSITE_CACHE", str(tmp_path / "cache"))
+    assert check_report(Settings()).diagnostics == []
+    image = next((tmp_path / "kb").rglob("line.svg"))
+    image.write_text("<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>")
+    calls = whole_checks(monkeypatch)
+    report = check_report(Settings())
+    assert calls == [1]
+    assert [d.code for d in report.diagnostics] == ["HS408"]
+
+
+def test_memory_kept_between_checks_holds_only_the_last_checks_results(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As `mkdocs serve` keeps it: nothing read again, nothing piling up."""
+    monkeypatch.setenv("HINDSITE_CACHE", "off")
+    memory: dict[str, pipeline.FileResult] = {}
+    first = run_check(Settings(), memory=memory)
+    assert len(memory) == first.files == 11
+    changed = next(project.glob("postmortems/*/PM-0004*.md"))
+    calls: list[Path] = []
+    real = pipeline.check_and_count
+    monkeypatch.setattr(pipeline, "check_and_count",
+                        lambda path, *args: calls.append(path) or real(path, *args))
+    for n in range(3):
+        changed.write_text(changed.read_text().replace("## ", f"## {n}", 1))
+        again = run_check(Settings(), memory=memory)
+        assert [p.name for p in calls] == [changed.name]
+        assert again.diagnostics == run_check(Settings(), reuse=False).diagnostics
+        assert len(memory) == 11
+        calls.clear()
+
+
+def test_results_kept_in_one_working_directory_are_not_shown_from_another(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Paths are shown relative to the working directory: it is part of every key."""
+    settings = Settings(base=project)
+    from_root = check_report(settings)
+    monkeypatch.chdir(project / "postmortems")
+    from_inside = check_report(settings)
+    assert from_inside.diagnostics == run_check(settings, reuse=False).diagnostics
+    assert from_inside.diagnostics != from_root.diagnostics
