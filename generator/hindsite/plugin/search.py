@@ -4,25 +4,30 @@ reader types, so a query costs a few hundred kilobytes whatever the size of the 
 Only what a reader searches for is indexed: the body of incident, cause, service and team
 pages, the rule and field references and the hand-written docs, without tables, timelines,
 drafts or the theme's navigation; listings repeat what the incident pages hold and are left
-out. Each such page's body is staged as a small HTML file while MkDocs builds, and Pagefind's
-command line (from the `pagefind-bin` package) indexes the staged pages once the build is
-done, so it never parses the theme's 50 KB of chrome around each page.
+out. Each such page's body alone is handed to Pagefind (the binary of the `pagefind-bin`
+package, run as a service) while MkDocs builds, so it never parses the theme's chrome around
+each page and indexes on the other core while the pages render.
 
 The plugin's part is at the end: the theme's own search is switched off (`theme.py` puts
 Pagefind's box in the header), a new index is started for every build, and each page is
-staged or not.
+handed to it or not.
 """
 
 from __future__ import annotations
 
-import shutil
+import base64
+import json
+import os
+import queue
 import subprocess
-import tempfile
+import threading
 from collections.abc import Sequence
 from html import escape
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
 from hindsite.render import Page as GeneratedPage
@@ -38,11 +43,15 @@ other incidents and the permalink signs."""
 BUNDLE = "pagefind"
 """The folder of the site the index and Pagefind's scripts are written to."""
 TIME_LIMIT = 1800
+"""Seconds Pagefind may take to answer one request."""
+IN_FLIGHT = 64
+"""Pages queued for Pagefind and not yet indexed, at most: beyond that the build waits, so
+that pages do not pile up in memory when Pagefind is the slower of the two."""
 THEME_SEARCH = ("material/search", "search")
 
 
-class SearchError(Exception):
-    """Pagefind could not index the pages."""
+class SearchError(PluginError):
+    """Pagefind could not index the pages: the build stops, as for any plugin's error."""
 
 
 def executable() -> Path | None:
@@ -59,47 +68,110 @@ def executable() -> Path | None:
 
 
 class SearchIndex:
-    """One index being built: `add` stages a page, `write` indexes them all into the site."""
+    """One index being built by a Pagefind process (`pagefind --service`, the protocol of its
+    own Node and Python wrappers): `add` queues each page's body as the build goes, and a
+    thread hands the pages to Pagefind one at a time, in the build's order (so that two
+    builds give the same index), while MkDocs renders on; nothing is staged on disk. `write`
+    waits for the last page and writes the index into the site."""
 
     def __init__(self, binary: Path, language: str, left_out: Sequence[str] = LEFT_OUT) -> None:
-        self._binary = binary
         self._language = language
-        self._left_out = tuple(left_out)
-        self._staging = Path(tempfile.mkdtemp(prefix="hindsite-search-"))
+        self._process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self._replies: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self._sent = self._answered = 0
+        config = {"force_language": language, "exclude_selectors": list(left_out)}
+        self._index = int(self._ask({"type": "NewIndex", "config": config})["index_id"])
+        self._queued: queue.Queue[dict[str, Any] | None] = queue.Queue(maxsize=IN_FLIGHT)
+        self._failure: SearchError | None = None
+        self._sender = threading.Thread(target=self._send_pages, daemon=True)
+        self._sender.start()
         self.pages = 0
 
     def add(self, url: str, title: str, html: str) -> None:
-        """Stage a page's body; `url` is the page's URL relative to the site root."""
-        path = PurePosixPath(url or ".")
-        if not url or url.endswith("/"):
-            path = path / "index.html"
-        staged = self._staging.joinpath(*path.parts)
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        staged.write_text(f'<html lang="{escape(self._language)}"><head><title>'
-                          f"{escape(title)}</title></head><body>{html}</body></html>",
-                          encoding="utf-8")
+        """Queue a page's body for Pagefind; `url` is the page's URL relative to the site root."""
+        if self._failure is not None:
+            raise self._failure
+        page = (f'<html lang="{escape(self._language)}"><head><title>{escape(title)}</title>'
+                f"</head><body>{html}</body></html>")
+        self._queued.put({"type": "AddFile", "index_id": self._index, "url": "/" + url,
+                          "file_path": None, "file_contents": page})
         self.pages += 1
 
     def write(self, site_dir: Path) -> None:
-        """Index the staged pages into `site_dir/pagefind`, then remove the staging folder."""
-        command = [str(self._binary), "--site", str(self._staging), "--output-path",
-                   str(site_dir / BUNDLE), "--force-language", self._language, "--silent"]
-        for selector in self._left_out:
-            command += ["--exclude-selectors", selector]
+        """Write the index into `site_dir/pagefind` once every page is indexed, and stop."""
         try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=TIME_LIMIT,
-                                  check=False)
-        except (OSError, subprocess.TimeoutExpired) as err:
-            raise SearchError(f"Pagefind could not index the site: {err}") from None
+            self._queued.put(None)
+            self._sender.join()
+            if self._failure is not None:
+                raise self._failure
+            self._ask({"type": "WriteFiles", "index_id": self._index,
+                       "output_path": str(site_dir / BUNDLE)})
         finally:
             self.close()
-        if done.returncode != 0:
-            said = (done.stderr or done.stdout).strip().splitlines()
-            raise SearchError(f"Pagefind failed ({done.returncode}): "
-                              f"{said[-1] if said else 'no message'}")
 
     def close(self) -> None:
-        shutil.rmtree(self._staging, ignore_errors=True)
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        self._reader.join(timeout=5)
+        if self._sender.is_alive():
+            self._queued.put(None)
+            self._sender.join(timeout=5)
+
+    def _send_pages(self) -> None:
+        """Hand each queued page to Pagefind and wait for it to be indexed; after a failure,
+        only empty the queue (the build stops at its next page)."""
+        while (page := self._queued.get()) is not None:
+            if self._failure is None:
+                try:
+                    self._ask(page)
+                except SearchError as err:
+                    self._failure = err
+
+    def _ask(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Pagefind's answer to `payload`, sent once every earlier request is answered."""
+        while self._answered < self._sent:
+            self._take()
+        self._send(payload)
+        return self._take()
+
+    def _send(self, payload: dict[str, Any]) -> None:
+        self._sent += 1
+        message = json.dumps({"message_id": self._sent, "payload": payload}).encode("utf-8")
+        assert self._process.stdin is not None
+        try:
+            self._process.stdin.write(base64.b64encode(message) + b",")
+            self._process.stdin.flush()
+        except OSError as err:
+            raise SearchError(f"Pagefind stopped: {err}") from None
+
+    def _take(self) -> dict[str, Any]:
+        """The next answer; an error, Pagefind's end or its silence raises."""
+        try:
+            reply = self._replies.get(timeout=TIME_LIMIT)
+        except queue.Empty:
+            raise SearchError(f"Pagefind did not answer in {TIME_LIMIT} s") from None
+        if reply is None:
+            raise SearchError("Pagefind stopped before the index was written")
+        self._answered += 1
+        payload: dict[str, Any] = reply.get("payload") or {}
+        if payload.get("type") == "Error":
+            raise SearchError(f"Pagefind failed: {payload.get('message') or 'no message'}")
+        return payload
+
+    def _read(self) -> None:
+        """Pagefind's answers, each base64 JSON followed by a comma; None when it stops."""
+        assert self._process.stdout is not None
+        pending = b""
+        while chunk := os.read(self._process.stdout.fileno(), 1 << 16):
+            *answers, pending = (pending + chunk).split(b",")
+            for answer in answers:
+                if answer.strip():
+                    self._replies.put(json.loads(base64.b64decode(answer)))
+        self._replies.put(None)
 
 
 def replace_theme_search(config: MkDocsConfig) -> None:
