@@ -251,3 +251,29 @@ def test_internal_fields_never_reach_a_customer_draft(starter: Site, ident: str,
 def test_a_metric_in_units_of_time_is_an_exact_duration(value: float, unit: str,
                                                         shown: str) -> None:
     assert figure(Metric(name="outage", value=value, unit=unit)) == shown
+
+
+def test_a_cause_back_many_times_names_the_latest_and_counts_the_rest(starter: Site) -> None:
+    first = starter.kb.by_id["PM-0001"]
+
+    def copy(n: int) -> Postmortem:
+        shift = timedelta(days=30 * n)
+        ident = f"PM-{n + 100}"
+        items = tuple(replace(i, incident=ident, completed=i.completed + shift if i.completed
+                              else None) for i in first.action_items)
+        return replace(first, id=ident, started=first.started + shift,
+                       detected=first.detected + shift, action_items=items,
+                       resolved=first.resolved + shift if first.resolved else None)
+
+    def why(count: int) -> str:
+        small = build_site(link([copy(n) for n in range(count)], starter.kb.catalog),
+                           starter.settings, AS_OF)
+        return texts(small, f"PM-{count + 99}")["why-didnt-that-fix-everything"]
+
+    text = why(8)
+    assert "this is the eighth time" in text
+    assert [f"- PM-{n}," in text for n in range(100, 107)] == [False] * 4 + [True] * 3
+    assert "- and 4 earlier, listed on the cause's page" in text
+    assert "PM-0001" not in text and "PM-100/" not in text and "PM-106/" in text
+    assert "What their fixes were" in text
+    assert len(why(40)) - len(why(12)) < 40  # ordinals and counts only

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from hindsite.link import KnowledgeBase, Recurrence
-from hindsite.model import PREVENTION_KINDS, ActionItem, Metric, Postmortem
+from hindsite.model import NAMED, PREVENTION_KINDS, ActionItem, Metric, Postmortem
 from hindsite.render.figures import (
     OUTSIDE_AUDIENCES,
     durations,
@@ -59,6 +59,8 @@ class Recurring:
     times: str
     earlier_ids: str
     earlier: tuple[str, ...]
+    more: int
+    """Earlier incidents not named, the oldest: the cause's page lists them all."""
     fixes: tuple[str, ...]
     choices: tuple[str, ...]
     answer: str
@@ -198,15 +200,20 @@ def recurrences(kb: KnowledgeBase, pm: Postmortem) -> list[Recurrence]:
 
 
 def recurring_cause(kb: KnowledgeBase, pm: Postmortem, r: Recurrence) -> Recurring:
-    """One recurring cause as the "why didn't that fix everything?" draft tells it."""
-    earlier = r.chain[:r.earlier_end]
+    """One recurring cause as the "why didn't that fix everything?" draft tells it: the
+    latest few earlier incidents and their fixes, so that a draft stays a message to send
+    however often its cause came back (the cause's page holds the whole history)."""
+    earlier = r.chain[max(r.earlier_end - NAMED, 0):r.earlier_end]
+    more = r.earlier_end - len(earlier)
+    keys = r.keys or r.cause
     cause = next(c for c in pm.causes if c.key == r.cause)
     day = r.started_day
+    ids = ", ".join(e.id for e in earlier)
     return Recurring(
-        name=cause_name(kb, r.cause), times=ORDINALS[min(len(earlier), len(ORDINALS) - 1)],
-        earlier_ids=", ".join(e.id for e in earlier),
-        earlier=tuple(f"{e.id}, {format_day(e.started)}: {e.title}" for e in earlier),
-        fixes=tuple(fix_state(item, day) for item in r.fixes),
+        name=cause_name(kb, r.cause), times=ORDINALS[min(r.earlier_end, len(ORDINALS) - 1)],
+        earlier_ids=f"{ids} and {more} earlier" if more else ids,
+        earlier=tuple(f"{e.id}, {format_day(e.started)}: {e.title}" for e in earlier), more=more,
+        fixes=tuple(fix_state(item, day) for e in earlier for item in e.fixes_for(keys)),
         choices=tuple(choice for e in earlier if (choice := chosen_then(e))),
         answer=cause.why_earlier_fixes_failed.strip(),
         changes=tuple(promise(pm, i) for i in pm.fixes_for(r.cause) if i.status != "wont-do"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hindsite.link import Recurrence
+from hindsite.link import Recurrence, completed_by, undelivered_by
 from hindsite.model import NAMED, PREVENTION_KINDS, Postmortem
 from hindsite.render.figures import durations, format_duration, format_number, is_overdue
 from hindsite.render.site import Site
@@ -69,10 +69,11 @@ def earlier_fix_verdict(recurring: list[Recurrence]) -> str:
     delivered' when one was due and not done, 'none recorded' when there was none."""
     if not recurring:
         return ""
-    if any(r.completed_fixes for r in recurring):
+    fixes = [(item, r.started_day) for r in recurring for item in r.fixes]
+    if any(completed_by(item, day) for item, day in fixes):
         return "did not hold"
-    if any(r.undelivered_fixes for r in recurring):
+    if any(undelivered_by(item, day) for item, day in fixes):
         return "never delivered"
-    if any(r.fixes for r in recurring):
+    if fixes:
         return "not yet due"
     return "none recorded"
