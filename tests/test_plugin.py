@@ -18,6 +18,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from hindsite.plugin import HindsitePlugin
+from hindsite.plugin.theme import compacted
 
 SITE_KB = Path(__file__).resolve().parent / "site_kb"
 EPOCH = "1717200000"  # 2024-06-01
@@ -452,3 +453,22 @@ def test_the_build_log_cannot_be_forged_by_a_value(project: Path,
         site_build(project)
     assert "::error file=README.md::forged" in caplog.text
     assert all("\n" not in record.getMessage() for record in caplog.records)
+
+
+def test_the_theme_s_blank_lines_go_and_the_content_and_preformatted_text_stay() -> None:
+    content = "<p>a\n\n   b</p><pre>x\n\n    y</pre>"
+    page = ("<html>\n\n    <head>\n  <script>var a = 1;\n\n  var b;</script>\n</head>\n"
+            "<body>\n      <nav>\n\n  <a href=x>\n    Home\n  </a>\n</nav>\n  "
+            f"<article>{content}</article>\n   <pre>1\n\n  2</pre>\n\n</body>\n</html>\n")
+    assert compacted(page, content) == (
+        "<html>\n<head>\n<script>var a = 1;\n\n  var b;</script>\n</head>\n<body>\n<nav>\n"
+        f"<a href=x>\nHome\n</a>\n</nav>\n<article>{content}</article>\n<pre>1\n\n  2</pre>\n"
+        "</body>\n</html>\n")
+
+
+def test_a_built_page_carries_no_runs_of_blank_lines_outside_its_content(project: Path) -> None:
+    site = site_build(project)
+    page = (site / "incidents/PM-0003/index.html").read_text()
+    chrome = re.sub(r"<(script|pre|article)\b.*?</\1>", "<x>", page, flags=re.DOTALL)
+    assert not re.search(r"\n\s*\n", chrome)
+    assert "raised the consumer count to a new fixed number" in page

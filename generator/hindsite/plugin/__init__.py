@@ -40,7 +40,7 @@ from hindsite.plugin.search import (
     new_index,
     replace_theme_search,
 )
-from hindsite.plugin.theme import adapt_theme
+from hindsite.plugin.theme import adapt_theme, compacted
 from hindsite.plugin.toc import set_contents
 from hindsite.render import Linker, Site, build_site, render_contents
 from hindsite.render import Page as GeneratedPage
@@ -138,7 +138,8 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
     @event_priority(-100)
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Every page, last: nothing that runs or fetches from elsewhere may leave the build."""
-        return guarded(output, page.content or "", page.file.src_uri)
+        content = page.content or ""
+        return guarded(compacted(output, content), content, page.file.src_uri)
 
     @event_priority(-100)
     def on_post_template(self, output_content: str, /, *, template_name: str,

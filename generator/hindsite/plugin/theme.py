@@ -3,12 +3,15 @@ Pagefind's) and the copy button on code blocks, with which each draft is copied 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
 """Overrides of the theme's templates."""
+_LINE_BREAKS = re.compile(r"(<(script|style|pre|textarea)\b.*?</\2\s*>)|[ \t]*\n\s*",
+                          re.DOTALL | re.IGNORECASE)
 COPY_BUTTON = "content.code.copy"
 """The theme's copy button on code blocks."""
 
@@ -23,3 +26,19 @@ def adapt_theme(config: MkDocsConfig) -> None:
     features = config.theme.get("features") or []
     if COPY_BUTTON not in features:
         config.theme["features"] = [*features, COPY_BUTTON]
+
+
+def compacted(page: str, content: str) -> str:
+    """The page with each run of blank lines and indentation in the theme's chrome made one
+    line break (a fifth of an incident page), and its content as rendered. Whitespace around
+    a line break shows as one space wherever it shows at all; scripts, styles and
+    preformatted text keep theirs."""
+    start = page.find(content) if content else -1
+    if start < 0:
+        return _compact(page)
+    end = start + len(content)
+    return _compact(page[:start]) + content + _compact(page[end:])
+
+
+def _compact(chrome: str) -> str:
+    return _LINE_BREAKS.sub(lambda found: found.group(1) or "\n", chrome)
