@@ -245,8 +245,12 @@ def test_front_matter_escapes_what_the_theme_prints_raw() -> None:
 
 def test_data_files_carry_the_records_and_derived_figures(site: Site) -> None:
     files = data_files(site, "Test KB")
-    document = json.loads(files["incidents.json"])
-    by_id = {i["id"]: i for i in document["incidents"]}
+    index = json.loads(files["incidents.json"])
+    years = [json.loads(files[year["url"]]) for year in index["years"]]
+    assert [(y["year"], len(y["incidents"])) for y in years] == [
+        (year["year"], year["incidents"]) for year in index["years"]]
+    assert {c["key"] for c in index["catalog"]["causes"]} >= {"queue-backlog"}
+    by_id = {i["id"]: i for year in years for i in year["incidents"]}
     assert list(by_id) == ["PM-0001", "PM-0002", "PM-0003", "PM-0004"]
     assert by_id["PM-0003"]["causes"][0]["recurrence"] == {
         "occurrence": 2, "previous": "PM-0001", "next": None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from hindsite.render.action_items import action_items_page
-from hindsite.render.data import atom_feed, incidents_json
+from hindsite.render.data import atom_feed, incidents_by_year
 from hindsite.render.drafts import drafts_page
 from hindsite.render.incident import incident_page
 from hindsite.render.insights import insights_page
@@ -66,6 +66,7 @@ def render_page(site: Site, page: Page, link: Linker) -> str:
 
 def data_files(site: Site, title: str, site_url: str = "",
                directory_urls: bool = True) -> dict[str, str]:
-    """The files at the site root, by name: incidents.json and feed.xml."""
-    return {"incidents.json": incidents_json(site, directory_urls),
+    """The files at the site root, by name: incidents.json, a file per year of incidents
+    (`incidents-<year>.json`) and feed.xml."""
+    return {**incidents_by_year(site, directory_urls),
             "feed.xml": atom_feed(site, title, site_url, directory_urls)}

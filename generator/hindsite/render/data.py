@@ -1,4 +1,5 @@
-"""The machine-readable files at the site root: incidents.json and the Atom feed feed.xml.
+"""The machine-readable files at the site root: incidents.json with a file per year, and the
+Atom feed feed.xml.
 
 Both are functions of the records alone, with no build time in them, so the same records
 always give the same bytes.
@@ -7,6 +8,8 @@ always give the same bytes.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -21,20 +24,50 @@ from hindsite.render.views import first_later, latest_earlier
 
 
 def incidents_json(site: Site, directory_urls: bool = True) -> str:
-    """Every record as written, plus what the site derives from it."""
-    catalog = site.kb.catalog
-    document = {
-        "incidents": [incident_record(site.kb, pm, directory_urls)
-                      for pm in sorted(site.kb.by_id.values(), key=lambda p: (p.started, p.id))],
-        "catalog": {
-            "teams": [{"key": t.key, "name": t.name} for t in catalog.teams.values()],
-            "services": [{"key": s.key, "name": s.name, "team": s.team}
-                         for s in catalog.services.values()],
-            "causes": [{"key": c.key, "title": c.title, "category": c.category,
-                        "description": c.description} for c in catalog.causes.values()],
-        },
-    }
+    """Every record as written, plus what the site derives from it: one document, as
+    `hindsite export` writes it."""
+    document = {"incidents": _records(site, site.kb.by_id.values(), directory_urls),
+                "catalog": _catalog(site)}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def incidents_by_year(site: Site, directory_urls: bool = True) -> dict[str, str]:
+    """The site's data files, by name: `incidents.json` holds the catalog and one entry per
+    year, pointing at `incidents-<year>.json` with that year's records as `incidents_json`
+    gives them; so a file grows with one year of incidents, not with the knowledge base, and
+    a reader fetches only the years they need."""
+    years: dict[int, list[Postmortem]] = defaultdict(list)
+    for pm in site.kb.by_id.values():
+        years[pm.started.year].append(pm)
+    files = {year_file(year): json.dumps(
+                 {"year": year, "incidents": _records(site, found, directory_urls)},
+                 ensure_ascii=False, indent=2) + "\n"
+             for year, found in sorted(years.items())}
+    index = {"years": [{"year": year, "incidents": len(found), "url": year_file(year)}
+                       for year, found in sorted(years.items())],
+             "catalog": _catalog(site)}
+    return {"incidents.json": json.dumps(index, ensure_ascii=False, indent=2) + "\n", **files}
+
+
+def year_file(year: int) -> str:
+    return f"incidents-{year}.json"
+
+
+def _records(site: Site, found: Iterable[Postmortem], directory_urls: bool
+             ) -> list[dict[str, Any]]:
+    return [incident_record(site.kb, pm, directory_urls)
+            for pm in sorted(found, key=lambda p: (p.started, p.id))]
+
+
+def _catalog(site: Site) -> dict[str, Any]:
+    catalog = site.kb.catalog
+    return {
+        "teams": [{"key": t.key, "name": t.name} for t in catalog.teams.values()],
+        "services": [{"key": s.key, "name": s.name, "team": s.team}
+                     for s in catalog.services.values()],
+        "causes": [{"key": c.key, "title": c.title, "category": c.category,
+                    "description": c.description} for c in catalog.causes.values()],
+    }
 
 
 def incident_record(kb: KnowledgeBase, pm: Postmortem, directory_urls: bool) -> dict[str, Any]:
