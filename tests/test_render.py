@@ -466,3 +466,34 @@ def test_every_page_records_the_headings_it_writes(site: Site) -> None:
         parser = _Headings()
         parser.feed(html)
         assert [(h.level, h.id, h.text) for h in found] == parser.found, page.src_uri
+
+
+def test_a_cause_s_page_tells_the_latest_occurrences_and_lists_the_rest(site: Site) -> None:
+    first = site.kb.by_id["PM-0001"]
+    key = first.causes[0].key
+
+    def copy(n: int) -> Postmortem:
+        shift = timedelta(days=30 * n)
+        ident = f"PM-{n + 100}"
+        items = tuple(replace(i, incident=ident, completed=i.completed + shift if i.completed
+                              else None) for i in first.action_items)
+        return replace(first, id=ident, started=first.started + shift,
+                       detected=first.detected + shift, action_items=items,
+                       resolved=first.resolved + shift if first.resolved else None)
+
+    def cause_html(count: int) -> str:
+        small = build_site(link([copy(n) for n in range(count)], site.kb.catalog),
+                           site.settings, AS_OF)
+        return render_page(small, Page(f"causes/{key}/index.md", "cause", key, key),
+                           Linker(f"causes/{key}/"))
+
+    html = cause_html(14)
+    table, rest = html.split('<p class="hs-older">', 1)
+    assert [f">PM-{n}</a>" in table for n in (103, 104, 113)] == [False, True, True]
+    assert rest.split("</p>")[0] == ("Earlier, newest first: " + ", ".join(
+        f'<a href="../../incidents/PM-{n}/">PM-{n}</a>' for n in (103, 102, 101, 100)) + ".")
+    assert "Seen in 14 incidents" in html
+    fixes = html.split('<h2 id="fixes">', 1)[1]
+    assert "PM-103/" not in fixes and "PM-104/" in fixes
+    assert len(cause_html(60)) - len(cause_html(20)) < 40 * 60  # ids only
+    assert 'class="hs-older"' not in cause_html(10)

@@ -16,6 +16,9 @@ from hindsite.render.site import Site
 from hindsite.render.templating import render
 
 LESSONS = "Lessons learned"
+RECENT = 10
+"""Occurrences a cause's page tells in full, the latest; the earlier ones are listed by id,
+with their fixes counted, so that a page stays readable however often its cause came back."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,13 +84,14 @@ def causes_page(site: Site, link: Linker) -> str:
     return render("causes.html", rows=rows)
 
 
-def cause_fixes(site: Site, key: str, link: Linker, done_only: bool = False
+def cause_fixes(site: Site, key: str, link: Linker, done_only: bool = False, since: int = 0
                 ) -> list[views.ItemRow]:
     """The action items that addressed a cause under any of its merged keys, oldest first,
-    each judged by whether the cause (not another it addresses) came back."""
+    each judged by whether the cause (not another it addresses) came back; from the
+    `since`-th occurrence on."""
     keys = site.kb.keys_of(key)
     return [views.item_row(site, item, link, next(a for a in item.addresses if a in keys))
-            for pm in site.kb.history(key) for item in pm.fixes_for(keys)
+            for pm in site.kb.history(key)[since:] for item in pm.fixes_for(keys)
             if item.status == "done" or not done_only]
 
 
@@ -107,7 +111,10 @@ def cause_page(site: Site, key: str, link: Linker) -> str:
     kb = site.kb
     keys, resolved = kb.keys_of(key), kb.catalog.resolve(key)
     resolve = views.resolver(site, link)
-    occurrences = [occurrence(site, pm, keys, link, resolve) for pm in reversed(kb.history(key))]
+    history = kb.history(key)
+    occurrences = [occurrence(site, pm, keys, link, resolve)
+                   for pm in reversed(history[-RECENT:])]
+    older = [views.incident_ref(pm, link) for pm in reversed(history[:-RECENT])]
     hints = site.suggestions_by_cause.get(resolved, ())
     reads_like = [hint(site, s.incident, s.cause, s.earlier_incident, s.earlier_cause, s, link)
                   for s in hints if kb.catalog.resolve(s.cause) == resolved]
@@ -118,7 +125,8 @@ def cause_page(site: Site, key: str, link: Linker) -> str:
                    for item in kb.recurrence(pm.id, c.key).undelivered_fixes}
     return render("cause.html", cause=kb.catalog.causes[key], row=cause_row(site, key, link),
                   undelivered=sorted(undelivered),
-                  occurrences=occurrences, fixes=cause_fixes(site, key, link), as_of=site.as_of,
+                  occurrences=occurrences, older=older,
+                  fixes=cause_fixes(site, key, link, since=len(older)), as_of=site.as_of,
                   kept_under=views.cause(site, resolved, link) if resolved != key else None,
                   merged=[views.cause(site, k, link) for k in merged],
                   reads_like=reads_like, came_back=came_back)
