@@ -19,13 +19,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hindsite.config import Settings
 from hindsite.diagnostics import Diagnostic
 from hindsite.model import Suggestion
 from hindsite.pipeline import run_check
 from hindsite.similar import candidate_features
-from hindsite.words import spelled, spellings
+from hindsite.words import SPELLING_RE, first_words, spelled, spellings
 from unrelated import unrelated_knowledge_base
 
 SETS = sorted((Path(__file__).parent / "similarity").iterdir())
@@ -216,6 +218,17 @@ def test_shared_terms_are_spelled_as_written() -> None:
     starter = run_check(Settings(base=Path(__file__).resolve().parent.parent)).kb
     assert spelled(spellings(starter.by_id["PM-0001"]), ("email", "hande", "zzzzz")) == \
         ("e-mails", "hand-edited", "zzzzz")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["e-mail", "--", "-", " ", "a", "Z9", "é", "\u212a", "—", ",",
+                                 "_", "\t", "\u00a0", "(", "x-", "-y"]) | st.text(max_size=4),
+                max_size=30).map("".join))
+def test_words_are_found_by_splitting_as_the_pattern_finds_them(text: str) -> None:
+    """Splitting at spaces and punctuation is only a faster way to read the same words."""
+    lowered = text.lower()
+    assert list(dict.fromkeys(first_words(lowered))) == \
+        list(dict.fromkeys(SPELLING_RE.findall(lowered)))
 
 if __name__ == "__main__":
     for folder in SETS:

@@ -8,6 +8,8 @@ shares from the same texts, so the two cannot disagree.
 from __future__ import annotations
 
 import re
+import string
+from collections.abc import Iterator
 
 from hindsite.lexicon import FOLD
 from hindsite.model import Catalog, Cause, Postmortem
@@ -16,6 +18,8 @@ WORD_RE = re.compile(r"[a-z0-9]+")
 """Words, once hyphens are dropped: 'not-after' and 'write-ahead' count as one word each."""
 SPELLING_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 """The same words with their hyphens, as messages and pages show them."""
+PUNCTUATION = str.maketrans(dict.fromkeys(string.punctuation.replace("-", ""), " "))
+"""ASCII punctuation but the hyphen, as spaces: it never belongs to a word."""
 
 
 def words_of(text: str) -> list[str]:
@@ -52,7 +56,7 @@ def spellings(pm: Postmortem, catalog: Catalog | None = None,
     than needed to find them."""
     first: dict[str, str] = {}
     missing = set(wanted) if wanted is not None else None
-    for word in SPELLING_RE.findall(" ".join(_spelling_texts(pm, catalog)).lower()):
+    for word in first_words(" ".join(_spelling_texts(pm, catalog)).lower()):
         term = term_of(word.replace("-", ""))
         if missing is None:
             first.setdefault(term, word)
@@ -62,6 +66,17 @@ def spellings(pm: Postmortem, catalog: Catalog | None = None,
             if not missing:
                 break
     return first
+
+
+def first_words(lowered: str) -> Iterator[str]:
+    """The words SPELLING_RE finds in a lower-cased text, in order of first appearance (a
+    repeat adds nothing to a first spelling). Splitting at spaces and punctuation costs a
+    fraction of the regex, which only the few pieces with hyphens or other scripts need."""
+    for piece in dict.fromkeys(lowered.translate(PUNCTUATION).split()):
+        if piece.isascii() and piece.isalnum():
+            yield piece
+        else:
+            yield from SPELLING_RE.findall(piece)
 
 
 def _spelling_texts(pm: Postmortem, catalog: Catalog | None) -> list[str]:
