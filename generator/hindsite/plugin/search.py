@@ -16,6 +16,7 @@ handed to it or not.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import queue
@@ -44,6 +45,8 @@ BUNDLE = "pagefind"
 """The folder of the site the index and Pagefind's scripts are written to."""
 TIME_LIMIT = 1800
 """Seconds Pagefind may take to answer one request."""
+STOP_LIMIT = 60
+"""Seconds Pagefind may take to finish writing once its input is closed."""
 IN_FLIGHT = 64
 """Pages queued for Pagefind and not yet indexed, at most: beyond that the build waits, so
 that pages do not pile up in memory when Pagefind is the slower of the two."""
@@ -113,9 +116,16 @@ class SearchIndex:
             self.close()
 
     def close(self) -> None:
-        if self._process.poll() is None:
+        """Stop Pagefind: told its input is over, it finishes writing and ends by itself
+        (it answers before the last file is written); killed only if it will not."""
+        if self._process.stdin is not None and not self._process.stdin.closed:
+            with contextlib.suppress(OSError):
+                self._process.stdin.close()
+        try:
+            self._process.wait(timeout=STOP_LIMIT)
+        except subprocess.TimeoutExpired:
             self._process.kill()
-        self._process.wait()
+            self._process.wait()
         self._reader.join(timeout=5)
         if self._sender.is_alive():
             self._queued.put(None)
