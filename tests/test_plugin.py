@@ -17,7 +17,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from hindsite.plugin import HindsitePlugin
+from hindsite.plugin import HindsitePlugin, theme
 from hindsite.plugin.theme import compacted
 
 SITE_KB = Path(__file__).resolve().parent / "site_kb"
@@ -473,3 +473,15 @@ def test_a_built_page_carries_no_runs_of_blank_lines_outside_its_content(project
     chrome = re.sub(r"<(script|pre|article)\b.*?</\1>", "<x>", page, flags=re.DOTALL)
     assert not re.search(r"\n\s*\n", chrome)
     assert "raised the consumer count to a new fixed number" in page
+
+
+def test_the_navigation_kept_for_pages_out_of_it_is_the_one_the_theme_writes(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kept = snapshot(site_build(project, site_dir="kept"))
+    calls = iter(range(10**6))
+    monkeypatch.setattr(theme, "_addresses", lambda nav, config: [f"x{next(calls)}/"])
+    each = snapshot(site_build(project, site_dir="each"))
+    assert kept.keys() == each.keys()
+    assert [name for name in kept if kept[name] != each[name]] == []
+    assert next(calls) > 20  # the second build rendered the navigation for every page
+    assert all(content for name, content in kept.items() if name.startswith("pagefind/"))

@@ -21,6 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config.base import Config, ConfigErrors, ConfigWarnings
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -40,7 +41,7 @@ from hindsite.plugin.search import (
     new_index,
     replace_theme_search,
 )
-from hindsite.plugin.theme import adapt_theme, compacted
+from hindsite.plugin.theme import adapt_theme, cache_navigation, compacted
 from hindsite.plugin.toc import set_contents
 from hindsite.render import Linker, Site, build_site, render_contents
 from hindsite.render import Page as GeneratedPage
@@ -96,6 +97,10 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         adapt_theme(config)
         replace_theme_search(config)
         return config
+
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        cache_navigation(env, config)
+        return env
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """A new search index for every build, `mkdocs serve`'s rebuilds included."""
