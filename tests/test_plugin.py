@@ -17,7 +17,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from hindsite.plugin import HindsitePlugin, theme
+from hindsite.plugin import HindsitePlugin, search, theme
 from hindsite.plugin.theme import compacted
 
 SITE_KB = Path(__file__).resolve().parent / "site_kb"
@@ -485,3 +485,20 @@ def test_the_navigation_kept_for_pages_out_of_it_is_the_one_the_theme_writes(
     assert [name for name in kept if kept[name] != each[name]] == []
     assert next(calls) > 20  # the second build rendered the navigation for every page
     assert all(content for name, content in kept.items() if name.startswith("pagefind/"))
+
+
+def test_a_bundle_is_whole_only_when_every_file_is_written_in_full(tmp_path: Path) -> None:
+    (tmp_path / "fragment").mkdir()
+    packed = gzip.compress(b"pagefind_dcd" + b"x" * 5000)
+    (tmp_path / "fragment/a.pf_fragment").write_bytes(packed)
+    (tmp_path / "pagefind-entry.json").write_text('{"version": "1"}')
+    (tmp_path / "pagefind.js").write_text("var a;")
+    assert search.whole(tmp_path)
+    (tmp_path / "fragment/a.pf_fragment").write_bytes(packed[:-20])
+    assert not search.whole(tmp_path)
+    (tmp_path / "fragment/a.pf_fragment").write_bytes(packed)
+    (tmp_path / "pagefind.js").write_text("")
+    assert not search.whole(tmp_path)
+    (tmp_path / "pagefind.js").write_text("var a;")
+    (tmp_path / "pagefind-entry.json").write_text('{"version": ')
+    assert not search.whole(tmp_path)

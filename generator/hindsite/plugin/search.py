@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import gzip
 import json
 import os
 import queue
 import subprocess
 import threading
+import time
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
@@ -46,7 +48,7 @@ BUNDLE = "pagefind"
 TIME_LIMIT = 1800
 """Seconds Pagefind may take to answer one request."""
 STOP_LIMIT = 60
-"""Seconds Pagefind may take to finish writing once its input is closed."""
+"""Seconds Pagefind may take to finish writing its files, and to stop."""
 IN_FLIGHT = 64
 """Pages queued for Pagefind and not yet indexed, at most: beyond that the build waits, so
 that pages do not pile up in memory when Pagefind is the slower of the two."""
@@ -112,12 +114,12 @@ class SearchIndex:
                 raise self._failure
             self._ask({"type": "WriteFiles", "index_id": self._index,
                        "output_path": str(site_dir / BUNDLE)})
+            written(site_dir / BUNDLE)
         finally:
             self.close()
 
     def close(self) -> None:
-        """Stop Pagefind: told its input is over, it finishes writing and ends by itself
-        (it answers before the last file is written); killed only if it will not."""
+        """Stop Pagefind: told its input is over, it ends by itself; killed if it will not."""
         if self._process.stdin is not None and not self._process.stdin.closed:
             with contextlib.suppress(OSError):
                 self._process.stdin.close()
@@ -182,6 +184,36 @@ class SearchIndex:
                 if answer.strip():
                     self._replies.put(json.loads(base64.b64decode(answer)))
         self._replies.put(None)
+
+
+def written(bundle: Path, limit: float = STOP_LIMIT) -> None:
+    """Wait until Pagefind's bundle is whole: it answers the request to write once every
+    file is created, while the bytes of the last files may still be on their way to disk,
+    and a Pagefind stopped then leaves them empty or cut short."""
+    deadline = time.monotonic() + limit
+    while not whole(bundle):
+        if time.monotonic() > deadline:
+            raise SearchError(f"Pagefind did not finish writing {bundle} in {limit:.0f} s")
+        time.sleep(0.05)
+
+
+def whole(bundle: Path) -> bool:
+    """Whether every file of the bundle is there in full: none empty, every compressed one
+    complete, the entry file read to its end."""
+    for path in bundle.rglob("*"):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if not data:
+            return False
+        try:
+            if data[:2] == b"\x1f\x8b":
+                gzip.decompress(data)
+            elif path.name == "pagefind-entry.json":
+                json.loads(data)
+        except (EOFError, OSError, ValueError):
+            return False
+    return True
 
 
 def replace_theme_search(config: MkDocsConfig) -> None:
