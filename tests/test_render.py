@@ -49,6 +49,7 @@ from hindsite.render.charts import Column, nice_step, stacked_columns
 from hindsite.render.drafts import drafts
 from hindsite.render.figures import format_duration, format_moment
 from hindsite.render.narrative import clean, render_markdown
+from hindsite.render.verdict import verdict
 from hindsite.rules import all_rules
 from hindsite.words import spelled, spellings
 
@@ -497,3 +498,23 @@ def test_a_cause_s_page_tells_the_latest_occurrences_and_lists_the_rest(site: Si
     assert "PM-103/" not in fixes and "PM-104/" in fixes
     assert len(cause_html(60)) - len(cause_html(20)) < 40 * 60  # ids only
     assert 'class="hs-older"' not in cause_html(10)
+
+
+def old_earlier_fix_verdict(site: Site, pm: Postmortem) -> str:
+    """The verdict as every recurrence's whole list of earlier fixes gives it."""
+    found = [site.kb.recurrences.get((pm.id, c.key)) for c in pm.causes]
+    recurring = [r for r in found if r is not None and r.recurs]
+    if not recurring:
+        return ""
+    if any(r.completed_fixes for r in recurring):
+        return "did not hold"
+    if any(r.undelivered_fixes for r in recurring):
+        return "never delivered"
+    return "not yet due" if any(r.fixes for r in recurring) else "none recorded"
+
+
+def test_the_earlier_fix_verdict_is_the_one_the_whole_list_of_fixes_gives(site: Site) -> None:
+    verdicts = {pm.id: verdict(site, pm).earlier_fix for pm in site.kb.by_id.values()}
+    assert verdicts == {pm.id: old_earlier_fix_verdict(site, pm)
+                        for pm in site.kb.by_id.values()}
+    assert {"did not hold", ""} <= set(verdicts.values())

@@ -42,10 +42,22 @@ class Site:
     services_by_team: dict[str, tuple[str, ...]]
     suggestions_by_cause: dict[str, tuple[Suggestion, ...]]
     """Suggestions naming a cause on either side, under the key its history is kept under."""
+    earlier_fixes: dict[tuple[str, str], EarlierFixes]
+    """For each recurrence (incident id, cause key), what its earlier fixes come to."""
 
     @property
     def levels(self) -> tuple[str, ...]:
         return self.settings.severity_levels
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierFixes:
+    """The earlier fixes of one recurrence, as far as its verdict needs them: how many, the
+    first day one was completed and the first day one was due (None: none was)."""
+
+    count: int
+    first_completed: date | None
+    first_due: date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +98,7 @@ def build_site(kb: KnowledgeBase, settings: Settings, as_of: date) -> Site:
         owned[entry.team].append(entry.key)
     return Site(kb, settings, as_of, tuple(records), _frozen(by_service), _frozen(by_team),
                 _frozen(by_owner), _frozen(open_by_service), refs, kb.returns,
-                _frozen(owned), suggestions_by_cause(kb))
+                _frozen(owned), suggestions_by_cause(kb), earlier_fixes(kb))
 
 
 def suggestions_by_cause(kb: KnowledgeBase) -> dict[str, tuple[Suggestion, ...]]:
@@ -98,6 +110,37 @@ def suggestions_by_cause(kb: KnowledgeBase) -> dict[str, tuple[Suggestion, ...]]
             found[resolve(hint.cause)].append(hint)
             found[resolve(hint.earlier_cause)].append(hint)
     return _frozen(found)
+
+
+def earlier_fixes(kb: KnowledgeBase) -> dict[tuple[str, str], EarlierFixes]:
+    """Every recurrence's earlier fixes in one walk along each chain, instead of one walk
+    per recurrence: a cause's chain is shared by all of its occurrences, so walking it for
+    each grew with the square of the occurrences (a fifth of a build at 1,000 incidents)."""
+    prefixes: dict[tuple[int, frozenset[str] | str], list[EarlierFixes]] = {}
+    found = {}
+    for where, r in kb.recurrences.items():
+        keys = r.keys or r.cause
+        walked = prefixes.get((id(r.chain), keys))
+        if walked is None:
+            walked = prefixes[(id(r.chain), keys)] = _walk(r.chain, keys)
+        found[where] = walked[r.earlier_end]
+    return found
+
+
+def _walk(chain: tuple[Postmortem, ...], keys: frozenset[str] | str) -> list[EarlierFixes]:
+    """What the fixes of the first n incidents of a chain come to, for every n."""
+    walked = [EarlierFixes(0, None, None)]
+    for pm in chain:
+        last = walked[-1]
+        count, completed, due = last.count, last.first_completed, last.first_due
+        for item in pm.fixes_for(keys):
+            count += 1
+            if item.status == "done" and item.completed is not None:
+                completed = min(completed or item.completed, item.completed)
+            if item.due is not None:
+                due = min(due or item.due, item.due)
+        walked.append(EarlierFixes(count, completed, due))
+    return walked
 
 
 def _frozen(groups: dict[str, list[T]]) -> dict[str, tuple[T, ...]]:

@@ -8,11 +8,11 @@ can never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from hindsite.link import Recurrence, completed_by, undelivered_by
 from hindsite.model import NAMED, PREVENTION_KINDS, Postmortem
 from hindsite.render.figures import durations, format_duration, format_number, is_overdue
-from hindsite.render.site import Site
+from hindsite.render.site import EarlierFixes, Site
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +46,10 @@ class Verdict:
 
 def verdict(site: Site, pm: Postmortem) -> Verdict:
     planned = [i for i in pm.action_items if i.kind in PREVENTION_KINDS and i.status != "wont-do"]
-    found = [site.kb.recurrences.get((pm.id, c.key)) for c in pm.causes]
-    recurring = [r for r in found if r is not None and r.recurs]
+    keyed = [((pm.id, c.key), site.kb.recurrences.get((pm.id, c.key))) for c in pm.causes]
+    recurring = [r for _key, r in keyed if r is not None and r.recurs]
+    fixes = [(site.earlier_fixes[key], r.started_day) for key, r in keyed
+             if r is not None and r.recurs]
     earlier = sorted({e.id: e.started for r in recurring
                       for e in r.chain[max(r.earlier_end - NAMED, 0):r.earlier_end]}.items(),
                      key=lambda kv: kv[1])
@@ -60,20 +62,22 @@ def verdict(site: Site, pm: Postmortem) -> Verdict:
         prevention_done=sum(1 for i in planned if i.status == "done"),
         prevention_total=len(planned), earlier=tuple(i for i, _ in earlier[-NAMED:]),
         earlier_more=max(total - NAMED, 0),
-        earlier_fix=earlier_fix_verdict(recurring),
+        earlier_fix=earlier_fix_verdict(fixes),
         overdue=sum(1 for i in pm.action_items if is_overdue(i, site.as_of)))
 
 
-def earlier_fix_verdict(recurring: list[Recurrence]) -> str:
+def earlier_fix_verdict(fixes: list[tuple[EarlierFixes, date]]) -> str:
     """Did the earlier fix hold? 'did not hold' when one was done before this began, 'never
-    delivered' when one was due and not done, 'none recorded' when there was none."""
-    if not recurring:
+    delivered' when one was due and not done, 'none recorded' when there was none.
+
+    A fix done by the day is not undelivered on it, so once no fix was done by its day,
+    one that was due by then is one never delivered: the first day of each is enough."""
+    if not fixes:
         return ""
-    fixes = [(item, r.started_day) for r in recurring for item in r.fixes]
-    if any(completed_by(item, day) for item, day in fixes):
+    if any(f.first_completed is not None and f.first_completed <= day for f, day in fixes):
         return "did not hold"
-    if any(undelivered_by(item, day) for item, day in fixes):
+    if any(f.first_due is not None and f.first_due <= day for f, day in fixes):
         return "never delivered"
-    if fixes:
+    if any(f.count for f, _day in fixes):
         return "not yet due"
     return "none recorded"
