@@ -22,8 +22,10 @@ NAVIGATION = "partials/nav.html"
 """The theme's navigation, which hindsite's override renders through `navigation`."""
 _BELOW = "below-hindsite"
 """Where the theme's own templates, under hindsite's overrides, can still be reached."""
-_LINE_BREAKS = re.compile(r"(<(script|style|pre|textarea)\b.*?</\2\s*>)|[ \t]*\n\s*",
-                          re.DOTALL | re.IGNORECASE)
+_KEPT = re.compile(r"<(script|style|pre|textarea)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+"""Elements whose whitespace may matter: left as they are."""
+_SPACE = " \t\r\f"
+"""HTML's whitespace besides the line break (not Unicode's: a no-break space is text)."""
 COPY_BUTTON = "content.code.copy"
 """The theme's copy button on code blocks."""
 
@@ -53,7 +55,23 @@ def compacted(page: str, content: str) -> str:
 
 
 def _compact(chrome: str) -> str:
-    return _LINE_BREAKS.sub(lambda found: found.group(1) or "\n", chrome)
+    parts, at = [], 0
+    for kept in _KEPT.finditer(chrome):
+        parts += [_squeezed(chrome[at:kept.start()]), kept.group()]
+        at = kept.end()
+    parts.append(_squeezed(chrome[at:]))
+    return "".join(parts)
+
+
+def _squeezed(text: str) -> str:
+    """Each run of whitespace with a line break in it, one line break."""
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return text
+    kept = [lines[0].rstrip(_SPACE)]
+    kept += [line for middle in lines[1:-1] if (line := middle.strip(_SPACE))]
+    kept.append(lines[-1].lstrip(_SPACE))
+    return "\n".join(kept)
 
 
 def cache_navigation(env: Environment, config: MkDocsConfig) -> None:
