@@ -10,7 +10,8 @@ own files, and nothing else, so that a script that got in anyway would not run.
 Pages are read as html.parser reads them. Its event loop costs about 10 ms per themed page;
 `quick_scan` follows the same patterns tag by tag, remembering the theme's tags it has seen,
 in a quarter of the time, and gives way to html.parser wherever the two could differ and
-wherever there is a problem to locate (a test holds the two to the same result).
+wherever there is a problem to locate (a test holds the two to the same result). Where
+html.parser and a browser part ways (`hindsite.misreading`), the page is refused.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from html import parser as html_parser
 from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
+
+from hindsite.misreading import TEXT_ONLY, comment_misread, script_url, start_tag_misread
 
 RESOURCE_ATTRIBUTES = ("src", "srcset", "poster", "data", "background", "imagesrcset")
 FETCHED_LINKS = frozenset({"stylesheet", "icon", "preload", "prefetch", "modulepreload",
@@ -69,6 +72,7 @@ class _Reader(HTMLParser):
         self.scan = Scan()
         self.script: list[str] | None = None
         self.style: list[str] | None = None
+        self.text_only: str | None = None
         self.content = content
 
     def _in_content(self) -> bool:
@@ -80,7 +84,14 @@ class _Reader(HTMLParser):
         self.scan.problems.append(f"line {line}, column {col + 1}: {what}{where}")
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
+        values: dict[str, str] = {}
+        for name, value in attrs:
+            values.setdefault(name, value or "")  # a browser keeps the first
+        self._markup(f"<{tag}>")
+        if misread := start_tag_misread(self.get_starttag_text() or ""):
+            self._problem(f"<{tag}> has {misread}")
+        if tag in TEXT_ONLY:
+            self.text_only = tag
         if tag == "script":
             self._script(values)
         elif tag == "style":
@@ -89,6 +100,23 @@ class _Reader(HTMLParser):
             self._problem(what)
 
     handle_startendtag = handle_starttag
+
+    def _markup(self, what: str) -> None:
+        if self.text_only is not None:
+            self._problem(f"{what} inside <{self.text_only}>, which a browser reads as text")
+
+    def handle_comment(self, data: str) -> None:
+        self._markup("a comment")
+        if comment_misread(data):
+            self._problem("a comment a browser ends before html.parser does")
+
+    def unknown_decl(self, data: str) -> None:
+        self._markup(f"<![{data[:20]}")
+        if ">" in data:
+            self._problem("a <![ section with '>' in it, where a browser ends it")
+
+    def handle_pi(self, data: str) -> None:
+        self._markup("<?")
 
     def _script(self, values: dict[str, str]) -> None:
         if self._in_content():
@@ -114,7 +142,12 @@ class _Reader(HTMLParser):
             self.script = None
         elif tag == "style" and self.style is not None:
             self._css("".join(self.style), "a <style> element")
+            if "<" in (text := "".join(self.style)):  # markup to a browser in SVG or MathML
+                for what in full_scan(text).problems:
+                    self._problem(f"in a <style>: {what}")
             self.style = None
+        elif tag == self.text_only:
+            self.text_only = None
 
 
 def tag_problems(tag: str, values: dict[str, str]) -> list[str]:
@@ -128,8 +161,7 @@ def tag_problems(tag: str, values: dict[str, str]) -> list[str]:
     for name, value in values.items():
         if name.startswith("on"):
             found.append(f"event handler {name} on <{tag}>")
-        elif (name not in TEXT_ATTRIBUTES
-              and value.strip().lower().startswith(("javascript:", "vbscript:"))):
+        elif name not in TEXT_ATTRIBUTES and script_url(name, value):
             found.append(f"script URL in {name} of <{tag}>")
         elif _loads_remote(tag, name, value, values):
             found.append(f"<{tag} {name}> loads {value[:80]!r} from another host")
@@ -186,14 +218,21 @@ def full_scan(html: str, content: Offsets | None = None) -> Scan:
     """The page read by html.parser, event by event: the reference `quick_scan` follows."""
     reader = _Reader(None if content is None else (_position(html, content[0]),
                                                    _position(html, content[1])))
-    reader.feed(html)
-    reader.close()
+    try:
+        reader.feed(html)
+        reader.close()
+    except AssertionError as error:  # a marked section html.parser cannot read
+        reader._problem(f"markup html.parser cannot read: {error}")
+    if (nul := html.find("\0")) >= 0:
+        line, col = _position(html, nul)
+        reader.scan.problems.append(f"line {line}, column {col + 1}: a NUL character")
     return reader.scan
 
 
 _COMMENT_END = re.compile(r"--\s*>")
 _RAW_TEXT_END = {name: re.compile(rf"</\s*{name}\s*>", re.IGNORECASE)
                  for name in HTMLParser.CDATA_CONTENT_ELEMENTS}
+_TEXT_END = {name: re.compile(rf"</{name}[\t\n\r\f ]*>", re.IGNORECASE) for name in TEXT_ONLY}
 
 
 def quick_scan(html: str, content: Offsets | None = None) -> Scan | None:
@@ -201,6 +240,8 @@ def quick_scan(html: str, content: Offsets | None = None) -> Scan | None:
     html.parser's own patterns tag by tag instead of its event loop (ten times faster); None
     wherever the two could differ (a problem to locate, an unfinished or bogus tag, a
     declaration other than the doctype), and html.parser reads the page instead."""
+    if "\0" in html:
+        return None
     found, i = Scan(), 0
     while (i := html.find("<", i)) >= 0:
         if _START_TAG_OPEN.match(html, i):
@@ -209,7 +250,7 @@ def quick_scan(html: str, content: Offsets | None = None) -> Scan | None:
             i = html.find(">", i + 1) + 1 or -1
         elif html.startswith("<!--", i):
             end = _COMMENT_END.search(html, i + 4)
-            i = end.end() if end else -1
+            i = end.end() if end and not comment_misread(html[i + 4:end.start()]) else -1
         elif html[i:i + 9].lower() == "<!doctype":
             i = html.find(">", i + 9) + 1 or -1
         elif i + 1 < len(html) and html[i + 1] not in "!?":
@@ -232,6 +273,9 @@ def _quick_tag(html: str, i: int, content: Offsets | None, found: Scan) -> int:
     if tag is None:
         return -1
     name, closed, has_src = tag
+    if name in TEXT_ONLY:
+        after_text = html.find("<", end)
+        return end if after_text >= 0 and _TEXT_END[name].match(html, after_text) else -1
     if name not in _RAW_TEXT_END:
         return end
     stop = _RAW_TEXT_END[name].search(html, end)
@@ -239,7 +283,7 @@ def _quick_tag(html: str, i: int, content: Offsets | None, found: Scan) -> int:
                                   content[0] <= i < content[1]):
         return -1
     text = html[end:stop.start()]
-    if name == "style" and css_problems(text, ""):
+    if name == "style" and (css_problems(text, "") or "<" in text):
         return -1
     if name == "script":
         line, col = _position(html, i)
@@ -255,15 +299,16 @@ def _start_tag(text: str) -> tuple[str, bool, bool] | None:
     `HTMLParser.parse_starttag` reads it; None if it has a problem or would be read as text."""
     name = _TAG_NAME.match(text, 1)
     assert name is not None
-    k, values = name.end(), {}
+    k, values = name.end(), dict[str, str]()
     while k < len(text) and (m := _ATTRIBUTE.match(text, k)):
         attr, rest, value = m.group(1, 2, 3)
         if rest and value[:1] in "'\"" and len(value) > 1 and value[-1:] == value[:1]:
             value = value[1:-1]
-        values[attr.lower()] = unescape(value) if rest and value else ""
+        values.setdefault(attr.lower(), unescape(value) if rest and value else "")
         k = m.end()
     tag = name.group(1).lower()
-    if text[k:].strip() not in (">", "/>") or tag_problems(tag, values):
+    if (text[k:].strip() not in (">", "/>") or tag_problems(tag, values)
+            or start_tag_misread(text)):
         return None
     return tag, text[k:].strip() == "/>", "src" in values
 
