@@ -7,6 +7,11 @@ dependency) gives the weights to copy into generator/hindsite/confidence.py. It 
 once per set with that set left out, and prints how each left-out set would fare: a fair
 guess of the figures on a knowledge base the weights never saw.
 
+Figures are counted as `hindsite check` and the incident page show suggestions: one per
+cause and earlier key, naming every earlier incident filed under that key; a printed
+suggestion is right when the labels pair the cause with that key, and a labelled pair is
+found when its cause and earlier key are printed.
+
     python benchmarks/calibrate.py
 """
 
@@ -18,32 +23,26 @@ from pathlib import Path
 
 import yaml
 
-from hindsite.confidence import LIKELY, POSSIBLE, Features
+from hindsite.confidence import LIKELY, POSSIBLE, WEIGHTS, values
 from hindsite.config import Settings
 from hindsite.pipeline import run_check
 from hindsite.similar import candidate_features
 
 SETS = sorted((Path(__file__).resolve().parent.parent / "tests" / "similarity").iterdir())
-NAMES = ("score", "margin", "own", "why", "same_category", "reverse_rank", "hub",
-         "share_of_best", "first", "both_root")
-Row = tuple[list[float], bool, tuple[str, str, str, str]]
+NAMES = tuple(WEIGHTS)
+Pair = tuple[str, str, str, str]
+Row = tuple[list[float], bool, Pair]
+Data = dict[str, tuple[list[Row], list[Pair]]]
 
 
-def values(found: Features) -> list[float]:
-    """The model's inputs, in NAMES order, exactly as confidence.probability computes them."""
-    return [found.score * 10, found.margin * 10, found.own * 10, found.why * 10,
-            float(found.same_category), 1 / max(found.reverse_rank, 1),
-            math.log(max(found.suggesters, 1)), found.share_of_best, float(found.first),
-            float(found.both_root)]
-
-
-def rows_of(folder: Path) -> tuple[list[Row], int]:
+def rows_of(folder: Path) -> tuple[list[Row], list[Pair]]:
+    """Every candidate of a set with its features and label, and the set's labelled pairs."""
     labels = yaml.safe_load((folder / "labels.yml").read_text(encoding="utf-8"))
-    same = {(p["later"], p["later_cause"], p["earlier"], p["earlier_cause"])
-            for p in labels["same_cause"]}
+    same = [(p["later"], p["later_cause"], p["earlier"], p["earlier_cause"])
+            for p in labels["same_cause"]]
     kb = run_check(Settings(base=folder)).kb
     return [(values(found), pair in same, pair)
-            for pair, found in candidate_features(list(kb.postmortems), kb.catalog)], len(same)
+            for pair, found in candidate_features(list(kb.postmortems), kb.catalog)], same
 
 
 def fit(rows: list[Row], penalty: float = 1.0) -> list[float]:
@@ -87,32 +86,35 @@ def chance(w: list[float], x: list[float]) -> float:
     return 1 / (1 + math.exp(-max(min(z, 40), -40)))
 
 
-def figures(w: list[float], rows: list[Row], pairs: int, cut: float) -> str:
-    """As `hindsite check` reports: one diagnostic per (cause, earlier key) above the cut."""
-    groups: dict[tuple[str, str, str], list[Row]] = {}
-    for row in rows:
-        if chance(w, row[0]) >= cut:
-            later, key, _earlier, earlier_key = row[2]
-            groups.setdefault((later, key, earlier_key), []).append(row)
-    right = sum(any(r[1] for r in group) for group in groups.values())
-    found = sum(r[1] for group in groups.values() for r in group)
-    return (f"{right}/{len(groups)} printed name a true pair "
-            f"({right / max(len(groups), 1):.2f}), {found}/{pairs} pairs printed "
-            f"({found / pairs:.2f})")
+def figures(w: list[float], rows: list[Row], same: list[Pair], low: float,
+            high: float = 2.0) -> str:
+    """Suggestions with a probability in [low, high), one per cause and earlier key: how many
+    name a labelled same cause, and how many labelled pairs they name."""
+    shown = {(later, key, earlier_key) for x, _y, (later, key, _e, earlier_key) in rows
+             if low <= chance(w, x) < high}
+    wanted = {(later, key, earlier_key) for later, key, _e, earlier_key in same}
+    right = len(shown & wanted)
+    found = sum((later, key, earlier_key) in shown for later, key, _e, earlier_key in same)
+    return (f"{right}/{len(shown)} ({right / max(len(shown), 1):.2f}) | "
+            f"{found}/{len(same)} ({found / len(same):.2f})")
 
 
 def main() -> None:
-    data = {folder.name: rows_of(folder) for folder in SETS}
-    everything = [row for rows, _pairs in data.values() for row in rows]
-    w = fit(everything)
+    data: Data = {folder.name: rows_of(folder) for folder in SETS}
+    w = fit([row for rows, _same in data.values() for row in rows])
     print(f"INTERCEPT = {w[0]:.2f}")
     print("WEIGHTS = {" + ", ".join(f'"{n}": {v:.2f}' for n, v in zip(NAMES, w[1:],
                                                                          strict=True)) + "}")
-    for name, (rows, pairs) in data.items():
-        left_out = fit([row for other, (r, _p) in data.items() if other != name for row in r])
-        print(f"{name}: fitted on all: {figures(w, rows, pairs, LIKELY)}; fitted without it: "
-              f"{figures(left_out, rows, pairs, LIKELY)}; possible band and above: "
-              f"{figures(w, rows, pairs, POSSIBLE)}")
+    print("\n| set | fitted on | likely: name a same cause | likely: pairs named | "
+          "possible: name a same cause | likely and possible: pairs named |")
+    print("|---|---|---|---|---|---|")
+    for name, (rows, same) in data.items():
+        left_out = fit([row for other, (r, _s) in data.items() if other != name for row in r])
+        for fitted, weights in (("all sets", w), ("the other sets", left_out)):
+            likely = figures(weights, rows, same, LIKELY)
+            possible = figures(weights, rows, same, POSSIBLE, LIKELY).split(" | ")[0]
+            either = figures(weights, rows, same, POSSIBLE).split(" | ")[1]
+            print(f"| {name} | {fitted} | {likely} | {possible} | {either} |")
 
 
 if __name__ == "__main__":

@@ -3,31 +3,34 @@
 A text score alone does not separate a cause that came back under another key from a near
 miss that shares its vocabulary: on the labelled sets in tests/similarity/ their scores
 overlap. What separates them better is how the score sits among its neighbours (is it the
-best match on both sides, and by how much), which parts of the records the shared words
-come from (the causes' own words, the "Why it happened" sections), whether the catalog's
-categories agree, and whether both are root causes. A
-logistic model over those few features, fitted by benchmarks/calibrate.py on the labelled
-sets, turns them into a probability; fixed cut-offs turn that into a band. `hindsite check`
-prints the likely ones; incident pages list the possible ones under a quieter heading.
+best match on both sides, and by how much), how many mechanisms (lexicon.py's concepts)
+the causes' own words share, whether the catalog's categories agree, and whether both are
+root causes. A logistic model over those nine features, fitted by benchmarks/calibrate.py
+on the labelled sets (and checked on each set with that set left out of the fit), turns
+them into a probability; fixed cut-offs turn that into a band. `hindsite check` prints the
+likely ones; incident pages list the possible ones under a quieter heading.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from operator import mul
 from typing import Literal
 
 Band = Literal["likely", "possible"]
 
-LIKELY = 0.30
+LIKELY = 0.25
 """From this probability a suggestion is likely the same cause, and `hindsite check` says so."""
 POSSIBLE = 0.10
 """From this probability a suggestion is shown on the incident page, as possible."""
+MECHANISMS_COUNTED = 4
+"""Shared mechanisms count up to this many: beyond it, more say nothing new."""
 
-INTERCEPT = -9.94
-WEIGHTS = {"score": 1.59, "margin": 0.38, "own": -0.20, "why": 0.44, "same_category": 2.20,
-           "reverse_rank": 1.41, "hub": 0.66, "share_of_best": 2.04, "first": 0.36,
-           "both_root": 0.85}
+INTERCEPT = -10.52
+WEIGHTS = {"score": 1.66, "margin": 0.48, "mechanisms": 0.73, "same_category": 1.92,
+           "reverse_rank": 1.94, "hub": 0.61, "share_of_best": 1.87, "first": 0.08,
+           "both_root": 0.43}
 """Fitted by benchmarks/calibrate.py on every labelled set (see the README for the figures)."""
 
 
@@ -39,48 +42,35 @@ class Features:
     """The whole-record text score."""
     margin: float
     """For the best suggestion, how far ahead of the next; for others, how far behind it."""
-    own: float
-    """The part of the score from words both causes' own texts have (descriptions, catalog
-    entries, fixes)."""
-    why: float
-    """The part of the score from words both "Why it happened" sections have."""
+    mechanisms: int
+    """How many of lexicon.py's concepts both causes' own words name (descriptions, catalog
+    entries, fixes): the mechanism words, not the narrative."""
     same_category: bool
     reverse_rank: int
     """1 when this cause is the earlier cause's best later match, 2 for the next, ..."""
     suggesters: int
-    """How many later causes were matched with the earlier cause: a hub says little."""
+    """How many later causes were matched with the earlier cause."""
     share_of_best: float
     """This score over the best score any later cause has with the earlier one."""
     first: bool
     both_root: bool
 
 
+def values(found: Features) -> list[float]:
+    """The model's inputs, in WEIGHTS order: what the weights multiply."""
+    return [found.score * 10, found.margin * 10,
+            float(min(found.mechanisms, MECHANISMS_COUNTED)), float(found.same_category),
+            1 / max(found.reverse_rank, 1), math.log(max(found.suggesters, 1)),
+            found.share_of_best, float(found.first), float(found.both_root)]
+
+
 def probability(found: Features) -> float:
     """The calibrated chance that the two causes are the same cause."""
-    z = _structure(found) + WEIGHTS["own"] * found.own * 10 + WEIGHTS["why"] * found.why * 10
+    z = INTERCEPT + float(sum(map(mul, _WEIGHTS, values(found))))
     return 1 / (1 + math.exp(-max(min(z, 40.0), -40.0)))
 
 
-def could_reach_a_band(ceiling: Features) -> bool:
-    """Whether a candidate could be possible at least, given the most its `own` and `why`
-    parts could be (no more than its score): those are the costly features to work out,
-    and most candidates are out of reach without them."""
-    best = max(0.0, WEIGHTS["own"] * 10 * ceiling.own) + max(0.0, WEIGHTS["why"] * 10 * ceiling.why)
-    return _structure(ceiling) + best >= _POSSIBLE_LOGIT
-
-
-def _structure(found: Features) -> float:
-    """The model's sum over every feature but the word overlaps."""
-    w = WEIGHTS
-    return (INTERCEPT + w["score"] * found.score * 10 + w["margin"] * found.margin * 10
-            + w["same_category"] * found.same_category
-            + w["reverse_rank"] / max(found.reverse_rank, 1)
-            + w["hub"] * math.log(max(found.suggesters, 1))
-            + w["share_of_best"] * found.share_of_best + w["first"] * found.first
-            + w["both_root"] * found.both_root)
-
-
-_POSSIBLE_LOGIT = math.log(POSSIBLE / (1 - POSSIBLE))
+_WEIGHTS = tuple(WEIGHTS.values())
 
 
 def band_of(chance: float) -> Band | None:

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from itertools import repeat
 from operator import itemgetter, mul
 
-from hindsite.confidence import Features, band_of, could_reach_a_band, probability
+from hindsite.confidence import POSSIBLE, Features, band_of, probability
+from hindsite.lexicon import CONCEPTS
 from hindsite.model import Catalog, Postmortem, Suggestion
 from hindsite.similar.features import TextFeatures, specific, terms_of
 from hindsite.similar.index import Index, Scored, best_candidates
@@ -31,7 +32,7 @@ def suggest(postmortems: list[Postmortem], catalog: Catalog,
     the knowledge base with them."""
     index, found = best_candidates(postmortems, catalog, features or {})
     judged: dict[tuple[str, str], tuple[Suggestion, ...]] = {}
-    for doc, candidates in _with_features(index, found, catalog):
+    for doc, candidates in _Judge(index, found, catalog).each():
         kept = [hint for other, found_features, shared in candidates
                 if (hint := _suggestion(index, doc, other, found_features, shared, catalog))]
         if kept:
@@ -46,11 +47,15 @@ def candidate_features(postmortems: list[Postmortem], catalog: Catalog,
     """Every candidate pair (incident, cause, earlier incident, earlier cause) with what the
     calibration reads about it: benchmarks/calibrate.py fits confidence.py on these."""
     index, found = best_candidates(postmortems, catalog, features or {})
-    for doc, candidates in _with_features(index, found, catalog, every=True):
+    for doc, candidates in _Judge(index, found, catalog, every=True).each():
         (pm, cause) = index.keys[doc]
         for other, found_features, _shared_terms in candidates:
             earlier, earlier_cause = index.keys[other]
             yield (pm.id, cause.key, earlier.id, earlier_cause.key), found_features
+
+
+MECHANISMS = frozenset(CONCEPTS)
+"""The mechanism words: lexicon.py's concepts, each the fold of its synonyms."""
 
 
 Shared = tuple[list[tuple[float, str]], list[tuple[float, str]]]
@@ -58,59 +63,66 @@ Shared = tuple[list[tuple[float, str]], list[tuple[float, str]]]
 minus its weight in the score (so that the heaviest sort first)."""
 
 
-def _with_features(index: Index, found: dict[int, list[Scored]], catalog: Catalog,
-                   every: bool = False
-                   ) -> Iterator[tuple[int, list[tuple[int, Features, Shared]]]]:
-    """Each cause's candidates with what confidence.py reads about them; unless `every`,
-    only those that could reach a band (the others cost no more than their text score)."""
-    suggesters: dict[int, list[float]] = defaultdict(list)
-    for ranked in found.values():
-        for score, other in ranked:
-            suggesters[other].append(score)
-    for scores in suggesters.values():
-        scores.sort(reverse=True)
-    for doc, ranked in found.items():
-        yield doc, [(other, *judged) for rank, (score, other) in enumerate(ranked)
-                    if (judged := _features(index, doc, other, score, rank, ranked,
-                                            suggesters[other], catalog, every))]
+class _Judge:
+    """What confidence.py reads about each candidate: its place among its neighbours on both
+    sides, the mechanisms both causes' own words name, and whether the categories agree.
+    Unless `every`, only candidates in a band are kept, and the terms they share (the
+    evidence a message names) are worked out only for those."""
+
+    def __init__(self, index: Index, found: dict[int, list[Scored]], catalog: Catalog,
+                 every: bool = False) -> None:
+        self.index, self.found, self.catalog, self.every = index, found, catalog, every
+        self.suggesters: dict[int, list[float]] = defaultdict(list)
+        for ranked in found.values():
+            for score, other in ranked:
+                self.suggesters[other].append(score)
+        for scores in self.suggesters.values():
+            scores.sort(reverse=True)
+        self.mechanisms: dict[int, frozenset[str]] = {}
+
+    def each(self) -> Iterator[tuple[int, list[tuple[int, Features, Shared]]]]:
+        for doc, ranked in self.found.items():
+            yield doc, [(other, *judged) for rank, (score, other) in enumerate(ranked)
+                        if (judged := self.features(doc, other, score, rank, ranked))]
+
+    def features(self, doc: int, other: int, score: float, rank: int, ranked: list[Scored]
+                 ) -> tuple[Features, Shared] | None:
+        cause, earlier_cause = self.index.keys[doc][1], self.index.keys[other][1]
+        described = self.catalog.causes.get(cause.key)
+        earlier_described = self.catalog.causes.get(earlier_cause.key)
+        next_best = ranked[1][0] if rank == 0 and len(ranked) > 1 else 0.0
+        margin = score - next_best if rank == 0 else score - ranked[0][0]
+        same_category = described is not None and earlier_described is not None \
+            and described.category == earlier_described.category
+        scores_of_other = self.suggesters[other]
+        place = (same_category, scores_of_other.index(score) + 1, len(scores_of_other),
+                 score / scores_of_other[0], rank == 0,
+                 cause.kind == "root" and earlier_cause.kind == "root")
+        found = Features(score, margin, len(self.mechanism(doc) & self.mechanism(other)), *place)
+        if not self.every and probability(found) < POSSIBLE:
+            return None
+        return found, _shared(self.index, doc, other)
+
+    def mechanism(self, doc: int) -> frozenset[str]:
+        found = self.mechanisms.get(doc)
+        if found is None:
+            own = self.index.found[doc].own.get(self.index.keys[doc][1].key, {})
+            found = self.mechanisms[doc] = MECHANISMS.intersection(own)
+        return found
 
 
-def _features(index: Index, doc: int, other: int, score: float, rank: int,
-              ranked: list[Scored], scores_of_other: list[float], catalog: Catalog,
-              every: bool) -> tuple[Features, Shared] | None:
-    """What confidence.py reads about one candidate: its place among its neighbours on both
-    sides, how much of its score comes from the causes' own words and from the "why"
-    sections, and whether the categories agree. The parts of the score are worked out only
-    when, at their best, they could reach a band."""
-    cause, earlier_cause = index.keys[doc][1], index.keys[other][1]
-    next_best = ranked[1][0] if rank == 0 and len(ranked) > 1 else 0.0
-    described = catalog.causes.get(cause.key)
-    earlier_described = catalog.causes.get(earlier_cause.key)
-    margin = score - next_best if rank == 0 else score - ranked[0][0]
-    same_category = described is not None and earlier_described is not None \
-        and described.category == earlier_described.category
-    place = (scores_of_other.index(score) + 1, len(scores_of_other), score / scores_of_other[0],
-             rank == 0, cause.kind == "root" and earlier_cause.kind == "root")
-    if not every and not could_reach_a_band(Features(score, margin, score, score, same_category,
-                                                     *place)):
-        return None
+def _shared(index: Index, doc: int, other: int) -> Shared:
+    """The terms of the two pruned vectors that both causes' own words have, and those both
+    "why" sections have, with their weight in the score: no new vectors, only the terms the
+    two already share (narrative words are in neither part)."""
+    a, b = index.vectors[doc], index.vectors[other]
     mine, theirs = index.found[doc], index.found[other]
-    shared = _shared(index.vectors[doc], index.vectors[other],
-                     (mine.own.get(cause.key, {}), theirs.own.get(earlier_cause.key, {})),
-                     (mine.why, theirs.why))
-    own, why = -sum(map(itemgetter(0), shared[0])), -sum(map(itemgetter(0), shared[1]))
-    return Features(score, margin, own, why, same_category, *place), shared
-
-
-def _shared(a: dict[str, float], b: dict[str, float],
-            own: tuple[dict[str, float], dict[str, float]],
-            why: tuple[dict[str, float], dict[str, float]]) -> Shared:
-    """The terms of the pruned vectors `a` and `b` that both causes' own words have, and
-    those both "why" sections have, with their weight in the score: no new vectors, only the
-    terms the two already share (narrative words are in neither part)."""
+    own, earlier_own = (mine.own.get(index.keys[doc][1].key, {}),
+                        theirs.own.get(index.keys[other][1].key, {}))
+    why, earlier_why = mine.why, theirs.why
     common = a.keys() & b.keys()
-    return ([(-a[t] * b[t], t) for t in common if t in own[0] and t in own[1]],
-            [(-a[t] * b[t], t) for t in common if t in why[0] and t in why[1]])
+    return ([(-a[t] * b[t], t) for t in common if t in own and t in earlier_own],
+            [(-a[t] * b[t], t) for t in common if t in why and t in earlier_why])
 
 
 def _suggestion(index: Index, doc: int, other: int, found: Features, shared: Shared,
@@ -129,12 +141,13 @@ def _suggestion(index: Index, doc: int, other: int, found: Features, shared: Sha
                         theirs.described.get(earlier_cause.key, frozenset()))
         parts = [("catalog titles", _overlap(*titles, index.idf) >= AGREE),
                  ("descriptions", _overlap(*descriptions, index.idf) >= AGREE),
-                 ("'Why it happened' sections", found.why >= AGREE * found.score),
+                 ("'Why it happened' sections",
+                  -sum(map(itemgetter(0), shared[1])) >= AGREE * found.score),
                  ("categories", found.same_category)]
         agreeing = tuple(name for name, agree in parts if agree)
     return Suggestion(pm.id, cause.key, earlier.id, earlier_cause.key, round(chance, 2),
-                      _evidence(shared), band=band, similarity=round(found.score, 3),
-                      agreeing=agreeing)
+                      _evidence(shared), band=band,
+                      similarity=round(found.score, 3), agreeing=agreeing)
 
 
 def _title_terms(catalog: Catalog, key: str) -> frozenset[str]:
@@ -161,9 +174,11 @@ def _overlap(a: frozenset[str], b: frozenset[str], idf: dict[str, float]) -> flo
 
 def _evidence(shared: Shared, most: int = 5) -> tuple[str, ...]:
     """The mechanism words two causes share: first those of their own words (descriptions,
-    fixes, catalog entries), then of their "why" sections, heaviest first (ties in
-    alphabetical order, so the same input always names the same terms)."""
+    fixes, catalog entries), then of their "why" sections, heaviest first, with lexicon.py's
+    mechanisms before other words of a part (ties in alphabetical order, so the same input
+    always names the same terms)."""
     found: list[str] = []
     for part in shared:
-        found += [t for _w, t in heapq.nsmallest(most, part) if t not in found]
+        heaviest = sorted(heapq.nsmallest(most, part), key=lambda w_t: w_t[1] not in MECHANISMS)
+        found += [t for _w, t in heaviest if t not in found]
     return tuple(found[:most])

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from hindsite.diagnostics import Diagnostic, Position, Severity, rule
 from hindsite.link import KnowledgeBase, earlier_fix_summary
-from hindsite.model import NAMED, Suggestion
+from hindsite.model import NAMED, Cause, Postmortem, Suggestion
 
 DUPLICATE_ID = rule("HS304", "duplicate-id", Severity.ERROR,
                     "Two files claim the same incident id.", "fields")
@@ -104,16 +104,33 @@ def suggestion_diagnostics(kb: KnowledgeBase, shown: int = NAMED) -> Iterator[Di
                 by_key.setdefault(hint.earlier_cause, []).append(hint)
         if not by_key:
             continue
-        cause = next(c for c in kb.by_id[incident].causes if c.key == key)
+        pm = kb.by_id[incident]
+        cause = next(c for c in pm.causes if c.key == key)
         listed = list(by_key.items())[:shown]
         for rank, (earlier, hints) in enumerate(listed, 1):
+            named = earlier_occurrences(kb, pm, cause, earlier,
+                                        [h.earlier_incident for h in hints])
             yield POSSIBLY_SAME.at(cause.pos, f"({rank} of {len(listed)}) "
-                                   + likely_message(key, earlier, hints))
+                                   + likely_message(key, earlier, hints, named))
 
 
-def likely_message(key: str, earlier: str, hints: list[Suggestion]) -> str:
+def earlier_occurrences(kb: KnowledgeBase, pm: Postmortem, cause: Cause, earlier: str,
+                        first: list[str]) -> list[str]:
+    """The incidents a suggestion names: those judged likely first, then every other earlier
+    occurrence of that cause (a `same_as` on the key would make them all this cause's
+    history), except those `not_same_as` silences and those that list this cause's key."""
+    silenced = {ident for ident, _pos in cause.not_same_as}
+    own = kb.catalog.resolve(cause.key)
+    more = [other.id for other in kb.history(earlier)
+            if other.started < pm.started and other.id not in silenced
+            and other.id not in first
+            and own not in {kb.catalog.resolve(k) for k in other.cause_keys}]
+    return first + more
+
+
+def likely_message(key: str, earlier: str, hints: list[Suggestion], named: list[str]) -> str:
     """What matched and what to do: the shared mechanism words, the parts that agree."""
-    best, incidents = hints[0], ", ".join(h.earlier_incident for h in hints)
+    best, incidents = hints[0], ", ".join(named)
     agree = f"; {spoken_list(best.agreeing)} agree" if best.agreeing else ""
     shared = ", ".join(best.shared_words) or "none"
     return (f"cause '{key}' is likely the same cause as '{earlier}' of {incidents} (confidence "
