@@ -23,8 +23,8 @@ from hindsite.words import SPELLING_RE, term_of
 MATCH_FROM = 0.05
 """Lowest score listed: below it, nothing but a common word is shared."""
 SYMPTOMS = 0.5
-"""How much of an incident's score comes from what people saw (its title and impact
-summary), the rest from its best-matching cause: a query is usually symptoms."""
+"""How much of an incident's score comes from what people saw (its title, impact summary and
+narrative), the rest from its best-matching cause: a query is usually symptoms."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,8 +101,10 @@ def similar_to(kb: KnowledgeBase, text: str, limit: int = 5,
 
 
 def symptom_terms(pm: Postmortem) -> dict[str, float]:
-    """What people saw: the incident's title and impact summary."""
-    return query_terms(f"{pm.title}\n{pm.impact.summary}")
+    """What people saw: the incident's title, impact summary and its "Summary" and "What
+    happened" sections, where the narrative tells the symptoms a responder would type."""
+    return query_terms("\n".join((pm.title, pm.impact.summary, pm.section("Summary"),
+                                   pm.section("What happened"))))
 
 
 def _unit(counts: dict[str, float], idf: dict[str, float]) -> dict[str, float]:
