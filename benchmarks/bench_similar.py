@@ -3,7 +3,8 @@
 For each labelled set in tests/similarity/: the engine's ranking (precision@1, recall@3),
 what `hindsite check` prints (the likely band: how many HS503, how many name a labelled
 same cause, how many only a near miss, how many labelled pairs are named) and what the
-incident pages add (the possible band). Then the noise: HS503 printed on a knowledge base
+incident pages add (the possible band), and the same per band with the confidence model
+fitted without the set (benchmarks/calibrate.py). Then the noise: HS503 printed on a knowledge base
 of the sets' unrelated postmortems, and on the synthetic knowledge base of 1,000
 postmortems (benchmarks/generate.py). Last, `hindsite similar`: for each labelled pair,
 the later incident's impact summary alone is the query, over the incidents before it; the
@@ -23,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from bench_check import knowledge_base  # noqa: E402
+from calibrate import band_table, fit_all, labelled_data  # noqa: E402
 
 from hindsite.config import Settings  # noqa: E402
 from hindsite.pipeline import run_check  # noqa: E402
@@ -45,6 +47,14 @@ def labelled_figures() -> None:
               f"{share(f.reported_correct, f.reported)} | {f.reported_near} | "
               f"{share(f.reported_pairs, f.pairs)} | {share(f.possible_correct, f.possible)} | "
               f"{f.possible_pairs} |")
+
+
+def held_out() -> None:
+    """Per set and band, fitted on every set and with the set left out, as the check shows
+    suggestions (one per cause and earlier key)."""
+    data = labelled_data()
+    print()
+    print("\n".join(band_table(data, fit_all(data))))
 
 
 def noise(synthetic: int) -> None:
@@ -84,6 +94,7 @@ def main() -> None:
                       help="size of the synthetic knowledge base (0 to skip)")
     parsed = args.parse_args()
     labelled_figures()
+    held_out()
     noise(parsed.synthetic)
     seen_before()
 

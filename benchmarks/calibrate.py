@@ -99,22 +99,38 @@ def figures(w: list[float], rows: list[Row], same: list[Pair], low: float,
             f"{found}/{len(same)} ({found / len(same):.2f})")
 
 
-def main() -> None:
-    data: Data = {folder.name: rows_of(folder) for folder in SETS}
-    w = fit([row for rows, _same in data.values() for row in rows])
-    print(f"INTERCEPT = {w[0]:.2f}")
-    print("WEIGHTS = {" + ", ".join(f'"{n}": {v:.2f}' for n, v in zip(NAMES, w[1:],
-                                                                         strict=True)) + "}")
-    print("\n| set | fitted on | likely: name a same cause | likely: pairs named | "
-          "possible: name a same cause | likely and possible: pairs named |")
-    print("|---|---|---|---|---|---|")
+def labelled_data() -> Data:
+    return {folder.name: rows_of(folder) for folder in SETS}
+
+
+def fit_all(data: Data) -> list[float]:
+    return fit([row for rows, _same in data.values() for row in rows])
+
+
+def band_table(data: Data, w: list[float]) -> list[str]:
+    """Per set and band, with the weights fitted on every set and fitted without that set:
+    the second is a fair guess of the figures on a knowledge base the weights never saw."""
+    lines = ["| set | fitted on | likely: name a same cause | likely: pairs named | "
+             "possible: name a same cause | likely and possible: pairs named |",
+             "|---|---|---|---|---|---|"]
     for name, (rows, same) in data.items():
         left_out = fit([row for other, (r, _s) in data.items() if other != name for row in r])
         for fitted, weights in (("all sets", w), ("the other sets", left_out)):
             likely = figures(weights, rows, same, LIKELY)
             possible = figures(weights, rows, same, POSSIBLE, LIKELY).split(" | ")[0]
             either = figures(weights, rows, same, POSSIBLE).split(" | ")[1]
-            print(f"| {name} | {fitted} | {likely} | {possible} | {either} |")
+            lines.append(f"| {name} | {fitted} | {likely} | {possible} | {either} |")
+    return lines
+
+
+def main() -> None:
+    data = labelled_data()
+    w = fit_all(data)
+    print(f"INTERCEPT = {w[0]:.2f}")
+    print("WEIGHTS = {" + ", ".join(f'"{n}": {v:.2f}' for n, v in zip(NAMES, w[1:],
+                                                                         strict=True)) + "}")
+    print()
+    print("\n".join(band_table(data, w)))
 
 
 if __name__ == "__main__":
