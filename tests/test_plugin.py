@@ -7,6 +7,9 @@ import json
 import logging
 import re
 import shutil
+import subprocess
+import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -502,3 +505,18 @@ def test_a_bundle_is_whole_only_when_every_file_is_written_in_full(tmp_path: Pat
     (tmp_path / "pagefind.js").write_text("var a;")
     (tmp_path / "pagefind-entry.json").write_text('{"version": ')
     assert not search.whole(tmp_path)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="no /proc on this system")
+def test_a_bundle_a_process_still_writes_to_is_not_written(tmp_path: Path) -> None:
+    holder = subprocess.Popen([sys.executable, "-c", "import sys; f = open(sys.argv[1], 'w'); "
+                               "sys.stdin.read()", str(tmp_path / "a.js")],
+                              stdin=subprocess.PIPE)
+    try:
+        while not (tmp_path / "a.js").exists():
+            time.sleep(0.01)
+        assert search.writing(tmp_path, holder.pid)
+        assert not search.writing(tmp_path / "elsewhere", holder.pid)
+    finally:
+        holder.communicate(b"")
+    assert not search.writing(tmp_path, holder.pid)

@@ -114,7 +114,7 @@ class SearchIndex:
                 raise self._failure
             self._ask({"type": "WriteFiles", "index_id": self._index,
                        "output_path": str(site_dir / BUNDLE)})
-            written(site_dir / BUNDLE)
+            written(site_dir / BUNDLE, self._process.pid)
         finally:
             self.close()
 
@@ -186,15 +186,32 @@ class SearchIndex:
         self._replies.put(None)
 
 
-def written(bundle: Path, limit: float = STOP_LIMIT) -> None:
+def written(bundle: Path, pid: int, limit: float = STOP_LIMIT) -> None:
     """Wait until Pagefind's bundle is whole: it answers the request to write once every
-    file is created, while the bytes of the last files may still be on their way to disk,
-    and a Pagefind stopped then leaves them empty or cut short."""
+    file is created, while the bytes of the last files may still be on their way to disk
+    (a Pagefind stopped then leaves them empty or cut short), so wait until it holds none
+    of them open and each is complete."""
     deadline = time.monotonic() + limit
-    while not whole(bundle):
+    while writing(bundle, pid) or not whole(bundle):
         if time.monotonic() > deadline:
             raise SearchError(f"Pagefind did not finish writing {bundle} in {limit:.0f} s")
         time.sleep(0.05)
+
+
+def writing(bundle: Path, pid: int) -> bool:
+    """Whether process `pid` holds a file of `bundle` open (False where the system does not
+    say, as outside Linux: then `whole` alone decides)."""
+    folder = Path(f"/proc/{pid}/fd")
+    try:
+        descriptors = list(folder.iterdir())
+    except OSError:
+        return False
+    inside = f"{bundle.resolve()}{os.sep}"
+    for descriptor in descriptors:
+        with contextlib.suppress(OSError):
+            if os.readlink(descriptor).startswith(inside):
+                return True
+    return False
 
 
 def whole(bundle: Path) -> bool:
