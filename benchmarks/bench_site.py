@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import select
 import shutil
 import statistics
 import subprocess
@@ -51,12 +52,9 @@ class Table:
         ratio = f"{ours / theirs:.2f}x" if theirs else "-"
         reference = f"{theirs:{fmt}} {unit}" if theirs is not None else "-"
         self.rows.append((name, f"{ours:{fmt}} {unit}", reference, ratio))
-
-    def print(self) -> None:
-        print(f"\n| N = {self.count:,} | hindsite | reference | ratio |\n|---|---|---|---|")
-        for row in self.rows:
-            print("| " + " | ".join(row) + " |")
-        sys.stdout.flush()
+        if len(self.rows) == 1:
+            print(f"\n| N = {self.count:,} | hindsite | reference | ratio |\n|---|---|---|---|")
+        print("| " + " | ".join(self.rows[-1]) + " |", flush=True)
 
 
 @dataclass(frozen=True)
@@ -151,7 +149,7 @@ def serve_rows(table: Table, project: Path) -> None:
     (beside a full build), and the server's memory after each of three rebuilds."""
     port = 18000 + os.getpid() % 1000
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a",
-                               f"127.0.0.1:{port}", "--no-livereload"], cwd=project, env=ENV,
+                               f"127.0.0.1:{port}"], cwd=project, env=ENV,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert server.stdout is not None
     edited = sorted((project / "postmortems").glob("*/*.md"))[table.count // 2]
@@ -178,12 +176,19 @@ def serve_rows(table: Table, project: Path) -> None:
               "MB", ".0f")
 
 
-def wait_for(server: subprocess.Popen[str], wanted: str | re.Pattern[str]) -> None:
+def wait_for(server: subprocess.Popen[str], wanted: str | re.Pattern[str],
+             limit: float = 1800) -> None:
+    """Read the server's log until a line says `wanted` (without `--no-livereload`: with
+    it, MkDocs watches nothing and never rebuilds)."""
     assert server.stdout is not None
-    for line in server.stdout:
+    deadline = time.monotonic() + limit
+    while select.select([server.stdout], [], [], max(deadline - time.monotonic(), 0))[0]:
+        line = server.stdout.readline()
+        if not line:
+            break
         if (wanted in line) if isinstance(wanted, str) else wanted.search(line):
             return
-    sys.exit(f"mkdocs serve stopped before saying {wanted}")
+    raise RuntimeError(f"mkdocs serve did not say {wanted}")
 
 
 def resident_mb(pid: int) -> float:
@@ -204,7 +209,10 @@ def measure(count: int, skip: set[str]) -> Table:
     if "check" not in skip:
         check_rows(table)
     if "serve" not in skip and count <= 1000:
-        serve_rows(table, ours)
+        try:
+            serve_rows(table, ours)
+        except RuntimeError as err:
+            print(f"serve: {err}", flush=True)
     return table
 
 
@@ -235,7 +243,6 @@ def main() -> None:
     tables = []
     for count in parsed.sizes:
         tables.append(measure(count, set(parsed.skip)))
-        tables[-1].print()
         print(f"\nload average after N = {count:,}: "
               f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     growth(tables)
