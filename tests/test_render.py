@@ -518,3 +518,33 @@ def test_the_earlier_fix_verdict_is_the_one_the_whole_list_of_fixes_gives(site: 
     assert verdicts == {pm.id: old_earlier_fix_verdict(site, pm)
                         for pm in site.kb.by_id.values()}
     assert {"did not hold", ""} <= set(verdicts.values())
+
+
+def test_the_action_items_page_lists_the_latest_closed_items_and_counts_the_rest(
+        site: Site) -> None:
+    first = site.kb.by_id["PM-0001"]
+
+    def copy(n: int) -> Postmortem:
+        shift = timedelta(days=30 * n)
+        ident = f"PM-{n + 100}"
+        items = tuple(replace(i, incident=ident, due=i.due + shift if i.due else None,
+                              completed=i.completed + shift if i.completed else None)
+                      for i in first.action_items)
+        return replace(first, id=ident, started=first.started + shift,
+                       detected=first.detected + shift, action_items=items,
+                       resolved=first.resolved + shift if first.resolved else None)
+
+    def page(count: int) -> str:
+        small = build_site(link([copy(n) for n in range(count)], site.kb.catalog),
+                           site.settings, AS_OF)
+        return render_page(small, Page("action-items/index.md", "action-items", "", "A"),
+                           Linker("action-items/"))
+
+    done = sum(1 for i in first.action_items if i.status == "done")
+    html = page(40)
+    section = html.split('<h2 id="done">', 1)[1].split("<h2", 1)[0]
+    assert section.count("<tr>") - section.count("<thead>") == 25
+    assert f"The latest 25; {40 * done - 25} earlier, each on its incident" in section
+    assert "PM-139/" in section and "PM-100/" not in section
+    assert f"({40 * done})" in section
+    assert len(page(80)) - len(page(40)) < 200 * done * 40  # counts grow, not rows

@@ -16,12 +16,19 @@ from hindsite.render.site import Site
 from hindsite.render.templating import render
 
 GROUPS = (("overdue", "Overdue"), ("open", "Open"), ("done", "Done"), ("wont-do", "Won't do"))
+CLOSED = ("done", "wont-do")
+LISTED = 25
+"""Closed items listed per team, and failed fixes listed, the latest: the rest are counted
+(each stays on its incident's page), so that the page grows with the open work, not with
+the whole history. Open and overdue items are all listed: they are the work to do."""
 
 
 @dataclass(frozen=True, slots=True)
 class TeamItems:
     team: views.Named
     rows: tuple[views.ItemRow, ...]
+    earlier: int = 0
+    """Items of the group not listed, the earliest due."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +39,7 @@ class StatusGroup:
 
     @property
     def count(self) -> int:
-        return sum(len(t.rows) for t in self.teams)
+        return sum(len(t.rows) + t.earlier for t in self.teams)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,19 +55,31 @@ def group_of(item: ActionItem, site: Site) -> str:
 
 
 def action_items_page(site: Site, link: Linker) -> str:
-    grouped: dict[str, dict[str, list[views.ItemRow]]] = {key: {} for key, _ in GROUPS}
+    grouped: dict[str, dict[str, list[ActionItem]]] = {key: {} for key, _ in GROUPS}
     for owner, items in site.items_by_owner.items():
-        ordered = sorted(items, key=lambda i: (i.due is None, i.due, i.ref))
-        for item in ordered:
-            group = grouped[group_of(item, site)]
-            group.setdefault(owner, []).append(views.item_row(site, item, link))
+        for item in sorted(items, key=lambda i: (i.due is None, i.due, i.ref)):
+            grouped[group_of(item, site)].setdefault(owner, []).append(item)
     groups = [StatusGroup(key, title, tuple(
-        TeamItems(views.team(site, owner, link), tuple(rows))
-        for owner, rows in grouped[key].items())) for key, title in GROUPS]
+        team_items(site, owner, items, link, key in CLOSED)
+        for owner, items in grouped[key].items())) for key, title in GROUPS]
     counts = [TeamCounts(views.team(site, owner, link),
                          {key: len(grouped[key].get(owner, ())) for key, _ in GROUPS})
               for owner in site.items_by_owner]
-    done = [row for group in groups if group.key == "done" for t in group.teams for row in t.rows]
-    failed = [row for row in done if row.outcome == "failed"]
+    done = [item for items in grouped["done"].values() for item in items]
+    failed = [item for item in done
+              if views.fix_state(item, site.kb.outcomes.get(item.ref)) == "failed"]
+    latest = set(sorted(failed, key=lambda i: (i.completed is not None, i.completed, i.ref)
+                        )[-LISTED:])
     return render("action_items.html", groups=groups, counts=counts, as_of=site.as_of,
-                  held=format_share(len(done) - len(failed), len(done)), failed=failed)
+                  held=format_share(len(done) - len(failed), len(done)),
+                  failed=[views.item_row(site, i, link) for i in failed if i in latest],
+                  failed_earlier=len(failed) - len(latest))
+
+
+def team_items(site: Site, owner: str, items: list[ActionItem], link: Linker,
+               closed: bool) -> TeamItems:
+    """A team's items of one group; of closed ones, the latest `LISTED`."""
+    shown = items[-LISTED:] if closed else items
+    return TeamItems(views.team(site, owner, link),
+                     tuple(views.item_row(site, item, link) for item in shown),
+                     len(items) - len(shown))
