@@ -548,3 +548,31 @@ def test_the_action_items_page_lists_the_latest_closed_items_and_counts_the_rest
     assert "PM-139/" in section and "PM-100/" not in section
     assert f"({40 * done})" in section
     assert len(page(80)) - len(page(40)) < 200 * done * 40  # counts grow, not rows
+
+
+def test_lessons_and_service_pages_tell_the_latest_and_list_the_rest(site: Site) -> None:
+    first = site.kb.by_id["PM-0001"]
+
+    def copy(n: int) -> Postmortem:
+        shift = timedelta(days=30 * n)
+        ident = f"PM-{n + 100}"
+        items = tuple(replace(i, incident=ident, completed=i.completed + shift if i.completed
+                              else None) for i in first.action_items)
+        return replace(first, id=ident, started=first.started + shift,
+                       detected=first.detected + shift, action_items=items,
+                       resolved=first.resolved + shift if first.resolved else None)
+
+    small = build_site(link([copy(n) for n in range(60)], site.kb.catalog), site.settings,
+                       AS_OF)
+    lessons = render_page(small, Page("lessons/index.md", "lessons", "", "L"),
+                          Linker("lessons/"))
+    assert lessons.count('<div class="hs-narrative">') == 10
+    told, listed = lessons.split('<p class="hs-older">', 1)
+    assert "PM-159/" in told and "PM-150/" in told and "PM-149/" not in told
+    assert listed.count("<a href=") == 50 and listed.index("PM-149") < listed.index("PM-100")
+    key = first.services[0]
+    service = render_page(small, Page(f"services/{key}/index.md", "service", key, key),
+                          Linker(f"services/{key}/"))
+    table, older = service.split('<p class="hs-older">', 1)
+    assert "PM-159/" in table and "PM-110/" in table and "PM-109/" not in table
+    assert older.split("</p>")[0].count("<a href=") == 10

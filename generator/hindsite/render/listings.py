@@ -17,6 +17,9 @@ from hindsite.render.templating import render
 
 LESSONS = "Lessons learned"
 RECENT = 10
+LISTED_INCIDENTS = 50
+"""Incidents a service's or team's page shows in its table, the latest; the earlier ones are
+listed by id."""
 """Occurrences a cause's page tells in full, the latest; the earlier ones are listed by id,
 with their fixes counted, so that a page stays readable however often its cause came back."""
 
@@ -189,7 +192,9 @@ def service_page(site: Site, key: str, link: Linker) -> str:
     history = site.by_service.get(key, ())
     open_items = site.open_by_service.get(key, ())
     return render("catalog_entry.html", kind="service", row=catalog_row(site, key, link, "service"),
-                  services=(), incidents=[views.incident_row(site, pm, link) for pm in history],
+                  services=(), incidents=[views.incident_row(site, pm, link)
+                                          for pm in history[:LISTED_INCIDENTS]],
+                  older=[views.incident_ref(pm, link) for pm in history[LISTED_INCIDENTS:]],
                   items=[views.item_row(site, i, link) for i in open_items], as_of=site.as_of)
 
 
@@ -198,7 +203,9 @@ def team_page(site: Site, key: str, link: Linker) -> str:
     open_items = [i for i in site.items_by_owner.get(key, ()) if is_open(i)]
     owned = [views.service(site, s, link) for s in site.services_by_team.get(key, ())]
     return render("catalog_entry.html", kind="team", row=catalog_row(site, key, link, "team"),
-                  services=owned, incidents=[views.incident_row(site, pm, link) for pm in history],
+                  services=owned, incidents=[views.incident_row(site, pm, link)
+                                             for pm in history[:LISTED_INCIDENTS]],
+                  older=[views.incident_ref(pm, link) for pm in history[LISTED_INCIDENTS:]],
                   items=[views.item_row(site, i, link) for i in open_items], as_of=site.as_of)
 
 
@@ -208,18 +215,34 @@ class Lesson:
     html: Markup
 
 
+@dataclass(frozen=True, slots=True)
+class Category:
+    """A category's lessons: the latest in full, the earlier by incident."""
+
+    key: str
+    lessons: tuple[Lesson, ...]
+    older: tuple[views.IncidentRef, ...]
+
+
 def lessons_page(site: Site, link: Linker) -> str:
-    """The 'Lessons learned' sections, grouped by the category of each incident's main cause."""
+    """The 'Lessons learned' sections, grouped by the category of each incident's main
+    cause: the latest `RECENT` of each category in full, the earlier ones by incident."""
     resolve = views.resolver(site, link)
-    by_category: dict[str, list[Lesson]] = defaultdict(list)
+    by_category: dict[str, list[Postmortem]] = defaultdict(list)
     for pm in site.newest_first:
-        span = pm.sections.get(normalise_heading(LESSONS))
-        if span is not None and pm.section(LESSONS):
-            html = render_markdown(pm.body, resolve, views.image_links(pm, link), lines=span,
-                                   shift=2, id_prefix=f"{pm.id.lower()}-")
-            by_category[main_category(site, pm)].append(
-                Lesson(views.incident_ref(pm, link), Markup(html)))
-    return render("lessons.html", categories=sorted(by_category.items()), section=LESSONS)
+        if normalise_heading(LESSONS) in pm.sections and pm.section(LESSONS):
+            by_category[main_category(site, pm)].append(pm)
+    categories = [Category(key, tuple(lesson(site, pm, link, resolve) for pm in found[:RECENT]),
+                           tuple(views.incident_ref(pm, link) for pm in found[RECENT:]))
+                  for key, found in sorted(by_category.items())]
+    return render("lessons.html", categories=categories, section=LESSONS)
+
+
+def lesson(site: Site, pm: Postmortem, link: Linker, resolve: Resolve) -> Lesson:
+    span = pm.sections[normalise_heading(LESSONS)]
+    html = render_markdown(pm.body, resolve, views.image_links(pm, link), lines=span, shift=2,
+                           id_prefix=f"{pm.id.lower()}-")
+    return Lesson(views.incident_ref(pm, link), Markup(html))
 
 
 def main_category(site: Site, pm: Postmortem) -> str:
