@@ -33,8 +33,9 @@ def suggest(postmortems: list[Postmortem], catalog: Catalog,
     index, found = best_candidates(postmortems, catalog, features or {})
     judged: dict[tuple[str, str], tuple[Suggestion, ...]] = {}
     for doc, candidates in _Judge(index, found, catalog).each():
-        kept = [hint for other, found_features, shared in candidates
-                if (hint := _suggestion(index, doc, other, found_features, shared, catalog))]
+        kept = [hint for other, found_features, shared, chance in candidates
+                if (hint := _suggestion(index, doc, other, found_features, shared, chance,
+                                        catalog))]
         if kept:
             kept.sort(key=lambda s: (-s.score, s.earlier_incident))
             judged[(index.keys[doc][0].id, index.keys[doc][1].key)] = tuple(kept)
@@ -49,7 +50,7 @@ def candidate_features(postmortems: list[Postmortem], catalog: Catalog,
     index, found = best_candidates(postmortems, catalog, features or {})
     for doc, candidates in _Judge(index, found, catalog, every=True).each():
         (pm, cause) = index.keys[doc]
-        for other, found_features, _shared_terms in candidates:
+        for other, found_features, _shared_terms, _chance in candidates:
             earlier, earlier_cause = index.keys[other]
             yield (pm.id, cause.key, earlier.id, earlier_cause.key), found_features
 
@@ -80,13 +81,13 @@ class _Judge:
             scores.sort(reverse=True)
         self.mechanisms: dict[int, frozenset[str]] = {}
 
-    def each(self) -> Iterator[tuple[int, list[tuple[int, Features, Shared]]]]:
+    def each(self) -> Iterator[tuple[int, list[tuple[int, Features, Shared, float]]]]:
         for doc, ranked in self.found.items():
             yield doc, [(other, *judged) for rank, (score, other) in enumerate(ranked)
                         if (judged := self.features(doc, other, score, rank, ranked))]
 
     def features(self, doc: int, other: int, score: float, rank: int, ranked: list[Scored]
-                 ) -> tuple[Features, Shared] | None:
+                 ) -> tuple[Features, Shared, float] | None:
         cause, earlier_cause = self.index.keys[doc][1], self.index.keys[other][1]
         described = self.catalog.causes.get(cause.key)
         earlier_described = self.catalog.causes.get(earlier_cause.key)
@@ -99,9 +100,10 @@ class _Judge:
                  score / scores_of_other[0], rank == 0,
                  cause.kind == "root" and earlier_cause.kind == "root")
         found = Features(score, margin, len(self.mechanism(doc) & self.mechanism(other)), *place)
-        if not self.every and probability(found) < POSSIBLE:
+        chance = probability(found)
+        if not self.every and chance < POSSIBLE:
             return None
-        return found, _shared(self.index, doc, other)
+        return found, _shared(self.index, doc, other), chance
 
     def mechanism(self, doc: int) -> frozenset[str]:
         found = self.mechanisms.get(doc)
@@ -126,9 +128,9 @@ def _shared(index: Index, doc: int, other: int) -> Shared:
 
 
 def _suggestion(index: Index, doc: int, other: int, found: Features, shared: Shared,
-                catalog: Catalog) -> Suggestion | None:
-    """The suggestion with its band and evidence, or None when it is in no band."""
-    chance = probability(found)
+                chance: float, catalog: Catalog) -> Suggestion | None:
+    """The suggestion with its band (from `chance`, confidence.py's probability for `found`)
+    and evidence, or None when it is in no band."""
     band = band_of(chance)
     if band is None:
         return None
