@@ -4,6 +4,7 @@ then exactly what a fresh check reports (every fixture is checked cold, kept and
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -28,15 +29,27 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def whole_checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the checks that were not answered by a kept report."""
+    """Counts the checks that reused nothing of the last report."""
     calls: list[int] = []
-    real = whole_check.check_inputs
+    real = whole_check.fresh_report
 
-    def counting(*args: object) -> pipeline.CheckResult:
+    def counting(*args: object) -> whole_check.Report:
         calls.append(1)
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(whole_check, "check_inputs", counting)
+    monkeypatch.setattr(whole_check, "fresh_report", counting)
+    return calls
+
+
+def checked_afresh(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    real = pipeline.check_and_count
+
+    def counting(path: Path, *args: object) -> pipeline.FileResult:
+        calls.append(path.name)
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "check_and_count", counting)
     return calls
 
 
@@ -55,18 +68,28 @@ def test_the_kept_report_is_the_fresh_one(folder: Path, tmp_path: Path,
     assert calls == ([] if all(keys) else [1])  # a file that cannot be read is read again
 
 
+@pytest.mark.parametrize(("old", "new", "whole"), [
+    ("severity: SEV1", "severity: SEV9", True),  # the record: checked across files again
+    ("## Why it happened\n", "## Why it happened\n\nThe relay was slow.\n", True),
+    ("## What happened\n", "## What happened\n\nSee PM-9999.\n", True),  # a reference
+    ("## What happened\n", "## What happened\n\nA note.\n", True),  # references move down
+    ("", "\nFixed it, **obviously**.\n", False),  # added at the end: the narrative only
+])
 def test_one_change_is_checked_and_reported_as_a_fresh_check_would(
-        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    first = check_report(Settings())
+        old: str, new: str, whole: bool, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a change to what the stages across files read makes them run again."""
+    check_report(Settings())
     changed = next(project.glob("postmortems/*/PM-0004*.md"))
-    changed.write_text(changed.read_text().replace("severity: SEV1", "severity: SEV9"))
-    calls = whole_checks(monkeypatch)
+    text = changed.read_text()
+    assert old in text
+    changed.write_text(text.replace(old, new, 1) if old else text + new)
+    calls, files = whole_checks(monkeypatch), checked_afresh(monkeypatch)
     second = check_report(Settings())
-    assert calls == [1]
+    assert calls == ([1] if whole else [])
+    assert files == [changed.name]
     assert second.diagnostics == run_check(Settings(), reuse=False).diagnostics
-    assert second.diagnostics != first.diagnostics
     assert check_report(Settings()).diagnostics == second.diagnostics
-    assert calls == [1]
+    assert len(calls) == whole
 
 
 @pytest.mark.parametrize("change", ["catalog", "settings", "code", "file added"])
@@ -110,9 +133,10 @@ def test_memory_kept_between_checks_holds_only_the_last_checks_results(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """As `mkdocs serve` keeps it: nothing read again, nothing piling up."""
     monkeypatch.setenv("HINDSITE_CACHE", "off")
-    memory: dict[str, pipeline.FileResult] = {}
+    memory = pipeline.Memory()
     first = run_check(Settings(), memory=memory)
-    assert len(memory) == first.files == 11
+    assert len(memory.results) == first.files == 11
+    assert run_check(Settings(), memory=memory) is first
     changed = next(project.glob("postmortems/*/PM-0004*.md"))
     calls: list[Path] = []
     real = pipeline.check_and_count
@@ -123,7 +147,7 @@ def test_memory_kept_between_checks_holds_only_the_last_checks_results(
         again = run_check(Settings(), memory=memory)
         assert [p.name for p in calls] == [changed.name]
         assert again.diagnostics == run_check(Settings(), reuse=False).diagnostics
-        assert len(memory) == 11
+        assert len(memory.results) == 11
         calls.clear()
 
 
@@ -136,3 +160,24 @@ def test_results_kept_in_one_working_directory_are_not_shown_from_another(
     from_inside = check_report(settings)
     assert from_inside.diagnostics == run_check(settings, reuse=False).diagnostics
     assert from_inside.diagnostics != from_root.diagnostics
+
+
+@pytest.mark.parametrize("labelled", sorted((Path(__file__).parent / "similarity").iterdir()),
+                         ids=lambda p: p.name)
+def test_the_stages_across_files_read_only_the_linked_part(
+        labelled: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Knowledge bases with recurrences and suggestions in numbers: the stages across files
+    give the same on each postmortem's linked part as on the whole of it."""
+    monkeypatch.chdir(labelled)
+    settings = Settings(base=labelled)
+    inputs = pipeline.read_inputs(settings, None)
+    results = pipeline.gathered(inputs, settings)
+    linked = [replace(r, postmortem=whole_check.linked_part(r.postmortem)) if r.postmortem
+              else r for r in results]
+    catalog = pipeline.catalog_of(inputs, settings)
+    kb, across = pipeline.across_files(results, catalog, settings)
+    linked_kb, linked_across = pipeline.across_files(linked, catalog, settings)
+    assert linked_across == across
+    assert linked_kb.suggestions == kb.suggestions
+    assert sum(map(len, kb.suggestions.values())) > 10
+    assert any(r.recurs for r in kb.recurrences.values())

@@ -4,6 +4,8 @@ Files are read one at a time and only their model values are kept, so a large kn
 costs memory for its records, not for YAML node trees or token streams. The records that
 pile up are moved out of the garbage collector's sight as they accumulate (`gc.freeze`):
 otherwise every collection walks all of them again, and the check grows faster than linear.
+They are given back to it when the check ends: in a process that checks again and again
+(`mkdocs serve`), whatever garbage was frozen with them would never be collected.
 """
 
 from __future__ import annotations
@@ -61,13 +63,30 @@ Progress = Callable[[int, int], None]
 
 
 def run_check(settings: Settings, *, reuse: bool = True, progress: Progress | None = None,
-              memory: dict[str, FileResult] | None = None) -> CheckResult:
+              memory: Memory | None = None) -> CheckResult:
     """Read and check the whole knowledge base; every problem comes back as a diagnostic.
 
     With `reuse`, each unchanged file's result comes from the cache (`hindsite.cache`), and
-    from `memory` first when the caller keeps one between checks."""
-    store = result_cache(settings, memory) if reuse else None
-    return check_inputs(read_inputs(settings, store), settings, progress)
+    from `memory` first when the caller keeps one between checks; when nothing at all has
+    changed since the check `memory` kept, that check is the result."""
+    store = result_cache(settings, memory.results if memory else None) if reuse else None
+    inputs = read_inputs(settings, store)
+    key = report_key(inputs)
+    if memory is not None and key and memory.last is not None and memory.last[0] == key:
+        return memory.last[1]
+    result = check_inputs(inputs, settings, progress)
+    if memory is not None:
+        memory.last = (key, result) if key else None
+    return result
+
+
+@dataclass(slots=True)
+class Memory:
+    """What a process that checks again and again keeps from one check to the next: each
+    file's result by key, and the last whole check with its key."""
+
+    results: dict[str, FileResult] = field(default_factory=dict)
+    last: tuple[str, CheckResult] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,34 +108,71 @@ def read_inputs(settings: Settings, store: ResultCache[FileResult] | None) -> In
     return Inputs(catalog, paths, problems + found, store, keys)
 
 
+def report_key(inputs: Inputs) -> str:
+    """The key of the whole check, made of every file's key and the problems found before
+    any file was read; '' without a cache, or when a file could not be read (whatever
+    stopped it is read again, never kept)."""
+    if inputs.store is None or not all(inputs.keys):
+        return ""
+    made_of = "\n".join(inputs.keys) + "\n" + repr(inputs.problems)
+    return inputs.store.key("whole check", made_of.encode("utf-8", "surrogateescape"))
+
+
 def check_inputs(inputs: Inputs, settings: Settings,
                  progress: Progress | None = None) -> CheckResult:
     """Every file's result, then the stages across files, which need all of them."""
-    problems = list(inputs.problems)
+    frozen_before = gc.get_freeze_count()
+    try:
+        return checked_inputs(inputs, settings, progress)
+    finally:
+        if not frozen_before:
+            gc.unfreeze()
+
+
+def checked_inputs(inputs: Inputs, settings: Settings,
+                   progress: Progress | None = None) -> CheckResult:
+    results = gathered(inputs, settings, progress)
+    kb, across = across_files(results, catalog_of(inputs, settings), settings)
+    problems = [*inputs.problems, *(p for result in results for p in result.problems)]
+    return CheckResult(kb, configured(problems + across, settings), len(inputs.paths))
+
+
+def gathered(inputs: Inputs, settings: Settings,
+             progress: Progress | None = None) -> list[FileResult]:
+    """Every file's result, in the order of `inputs.paths`, its images checked."""
+    results = []
+    for done, result in enumerate(checked_files(inputs.paths, inputs.catalog, settings,
+                                                inputs.store, inputs.keys), 1):
+        if progress is not None:
+            progress(done, len(inputs.paths))
+        results.append(result)
+    if inputs.store is not None:
+        inputs.store.forget_unused()
+    return results
+
+
+def catalog_of(inputs: Inputs, settings: Settings) -> Catalog:
+    return inputs.catalog or Catalog(display_path(settings.catalog), {}, {}, {})
+
+
+def across_files(results: list[FileResult], catalog: Catalog,
+                 settings: Settings) -> tuple[KnowledgeBase, list[Diagnostic]]:
+    """The stages across files: the knowledge base, and the problems only all the files
+    together show (ids, references, recurrences, suggestions)."""
     postmortems: list[Postmortem] = []
     features: dict[str, TextFeatures] = {}
     claims: dict[str, list[Position]] = defaultdict(list)
-    results = checked_files(inputs.paths, inputs.catalog, settings, inputs.store, inputs.keys)
-    for done, result in enumerate(results, 1):
-        if progress is not None:
-            progress(done, len(inputs.paths))
-        problems += result.problems
+    for result in results:
         if result.postmortem is not None and result.features is not None:
             postmortems.append(result.postmortem)
             features.setdefault(result.postmortem.id, result.features)
         if result.claim is not None:
             claims[result.claim[0]].append(result.claim[1])
-    if inputs.store is not None:
-        inputs.store.forget_unused()
-    catalog = inputs.catalog or Catalog(display_path(settings.catalog), {}, {}, {})
     kb = link_and_suggest(postmortems, catalog, features, settings.suggestions)
     known = set(claims)
-    problems += duplicate_ids(claims)
-    problems += unknown_references(kb, known)
-    problems += recurrence_rules(kb)
-    problems += unknown_not_same_as(kb, known)
-    problems += suggestion_diagnostics(kb, settings.suggestions)
-    return CheckResult(kb, configured(problems, settings), len(inputs.paths))
+    return kb, [*duplicate_ids(claims), *unknown_references(kb, known), *recurrence_rules(kb),
+                *unknown_not_same_as(kb, known),
+                *suggestion_diagnostics(kb, settings.suggestions)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ team's docs/ has no page of its own at that address; in them and in the team's p
 
 from __future__ import annotations
 
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +27,12 @@ from mkdocs.config.base import Config, ConfigErrors, ConfigWarnings
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from hindsite.config import ConfigError, Settings, parse_settings
-from hindsite.pipeline import run_check
+from hindsite.pipeline import Memory, run_check
 from hindsite.plugin.checks import guarded, report
 from hindsite.plugin.files import STYLESHEET, as_of, publish
 from hindsite.plugin.search import (
@@ -42,6 +43,7 @@ from hindsite.plugin.search import (
     replace_theme_search,
 )
 from hindsite.plugin.theme import adapt_theme, cache_navigation, compacted
+from hindsite.plugin.timing import summary, timed
 from hindsite.plugin.toc import set_contents
 from hindsite.render import Linker, Site, build_site, render_contents
 from hindsite.render import Page as GeneratedPage
@@ -49,6 +51,8 @@ from hindsite.render.notice import build_failed_notice
 from hindsite.render.snippets import fill_snippets
 
 __all__ = ["HindsitePlugin"]
+
+log = get_plugin_logger(__name__)
 
 
 class Options(Config):  # type: ignore[no-untyped-call]  # MkDocs' hook has no annotations
@@ -67,6 +71,8 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         self.search: SearchIndex | None = None
         self.serving = False
         self.notice = ""
+        self.spent: defaultdict[str, float] = defaultdict(float)
+        self.memory = Memory()
 
     def load_config(self, options: dict[str, Any],
                     config_file_path: str | None = None) -> tuple[ConfigErrors, ConfigWarnings]:
@@ -87,6 +93,7 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.spent = defaultdict(float)
         base = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         try:
             self.settings = parse_settings(self.options, base=base)
@@ -107,15 +114,22 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         self.stop_search()
         self.search = new_index(config)
 
+    @timed("check and site")
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        result = run_check(self.settings)
+        """Check, and build the site's data; while serving, each rebuild takes from the last
+        one every file's result whose content did not change (`pipeline.Memory`), and the
+        whole check and site when nothing did."""
+        result = run_check(self.settings, memory=self.memory)
         report(result.diagnostics, result.files, stop=not self.serving)
         self.notice = build_failed_notice(result.diagnostics) if self.serving else ""
-        self.site = build_site(result.kb, self.settings, as_of())
+        today = as_of()
+        if self.site is None or self.site.kb is not result.kb or self.site.as_of != today:
+            self.site = build_site(result.kb, self.settings, today)
         self.pages = publish(files, config, self.site)
         return files
 
     @event_priority(100)
+    @timed("pages")
     def _render_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:
         """Our pages' HTML, first, so that every later plugin sees it."""
@@ -130,6 +144,7 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         return self.notice + body
 
     @event_priority(-100)
+    @timed("search pages")
     def _index_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                        files: Files) -> None:
         """Stage the page's final body for the search index, if a reader would look for it."""
@@ -141,12 +156,14 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
     on_page_content = CombinedEvent(_render_content, _index_content)
 
     @event_priority(-100)
+    @timed("guard")
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Every page, last: nothing that runs or fetches from elsewhere may leave the build."""
         content = page.content or ""
         return guarded(compacted(output, content), content, page.file.src_uri)
 
     @event_priority(-100)
+    @timed("guard")
     def on_post_template(self, output_content: str, /, *, template_name: str,
                          config: MkDocsConfig) -> str:
         if not template_name.endswith(".html"):
@@ -154,6 +171,11 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         return guarded(output_content, "", template_name)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.write_search(config)
+        log.debug(summary(self.spent))
+
+    @timed("search")
+    def write_search(self, config: MkDocsConfig) -> None:
         search, self.search = self.search, None
         if search is None:
             return
