@@ -11,6 +11,7 @@ import pytest
 
 from hindsite import cache, pipeline, whole_check
 from hindsite.config import Settings
+from hindsite.memory import Memory
 from hindsite.pipeline import run_check
 from hindsite.whole_check import check_report
 from test_validate_fixtures import fixture_folders, knowledge_base
@@ -133,7 +134,7 @@ def test_memory_kept_between_checks_holds_only_the_last_checks_results(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """As `mkdocs serve` keeps it: nothing read again, nothing piling up."""
     monkeypatch.setenv("HINDSITE_CACHE", "off")
-    memory = pipeline.Memory()
+    memory = Memory()
     first = run_check(Settings(), memory=memory)
     assert len(memory.results) == first.files == 11
     assert run_check(Settings(), memory=memory) is first
@@ -181,3 +182,27 @@ def test_the_stages_across_files_read_only_the_linked_part(
     assert linked_kb.suggestions == kb.suggestions
     assert sum(map(len, kb.suggestions.values())) > 10
     assert any(r.recurs for r in kb.recurrences.values())
+
+
+@pytest.mark.parametrize(("old", "new", "suggested_again"), [
+    ("", "\nFixed it, **obviously**.\n", False),
+    ("## Why it happened\n", "## Why it happened\n\nThe relay was slow.\n", True),
+])
+def test_memory_makes_suggestions_again_only_when_what_they_read_changed(
+        old: str, new: str, suggested_again: bool, project: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HINDSITE_CACHE", "off")
+    memory = Memory()
+    run_check(Settings(), memory=memory)
+    changed = next(project.glob("postmortems/*/PM-0004*.md"))
+    text = changed.read_text()
+    changed.write_text(text.replace(old, new, 1) if old else text + new)
+    calls: list[int] = []
+    real = pipeline.suggest
+    monkeypatch.setattr(pipeline, "suggest", lambda *args: calls.append(1) or real(*args))
+    again = run_check(Settings(), memory=memory)
+    assert len(calls) == suggested_again
+    fresh = run_check(Settings(), reuse=False)
+    assert again.diagnostics == fresh.diagnostics
+    assert again.kb.suggestions == fresh.kb.suggestions
+    assert again.kb.by_id["PM-0004"] == fresh.kb.by_id["PM-0004"]

@@ -37,6 +37,7 @@ from hindsite.load import (
     load_yaml_file,
     read_regular,
 )
+from hindsite.memory import Memory, Suggestions
 from hindsite.model import Catalog, Postmortem
 from hindsite.rules import RULES
 from hindsite.similar import TextFeatures, suggest, text_features
@@ -74,19 +75,10 @@ def run_check(settings: Settings, *, reuse: bool = True, progress: Progress | No
     key = report_key(inputs)
     if memory is not None and key and memory.last is not None and memory.last[0] == key:
         return memory.last[1]
-    result = check_inputs(inputs, settings, progress)
+    result = check_inputs(inputs, settings, progress, memory)
     if memory is not None:
         memory.last = (key, result) if key else None
     return result
-
-
-@dataclass(slots=True)
-class Memory:
-    """What a process that checks again and again keeps from one check to the next: each
-    file's result by key, and the last whole check with its key."""
-
-    results: dict[str, FileResult] = field(default_factory=dict)
-    last: tuple[str, CheckResult] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,21 +110,26 @@ def report_key(inputs: Inputs) -> str:
     return inputs.store.key("whole check", made_of.encode("utf-8", "surrogateescape"))
 
 
-def check_inputs(inputs: Inputs, settings: Settings,
-                 progress: Progress | None = None) -> CheckResult:
-    """Every file's result, then the stages across files, which need all of them."""
+def check_inputs(inputs: Inputs, settings: Settings, progress: Progress | None = None,
+                 memory: Memory | None = None) -> CheckResult:
+    """Every file's result, then the stages across files, which need all of them; with
+    `memory`, the last suggestions when no file's linked part changed."""
     frozen_before = gc.get_freeze_count()
     try:
-        return checked_inputs(inputs, settings, progress)
+        return checked_inputs(inputs, settings, progress, memory)
     finally:
         if not frozen_before:
             gc.unfreeze()
 
 
-def checked_inputs(inputs: Inputs, settings: Settings,
-                   progress: Progress | None = None) -> CheckResult:
+def checked_inputs(inputs: Inputs, settings: Settings, progress: Progress | None,
+                   memory: Memory | None) -> CheckResult:
     results = gathered(inputs, settings, progress)
-    kb, across = across_files(results, catalog_of(inputs, settings), settings)
+    linked = memory.linked_key(inputs, results) if memory is not None else ""
+    kb, across = across_files(results, catalog_of(inputs, settings), settings,
+                              memory.suggestions(linked) if memory is not None else None)
+    if memory is not None:
+        memory.suggested = (linked, kb.suggestions) if linked else None
     problems = [*inputs.problems, *(p for result in results for p in result.problems)]
     return CheckResult(kb, configured(problems + across, settings), len(inputs.paths))
 
@@ -155,10 +152,12 @@ def catalog_of(inputs: Inputs, settings: Settings) -> Catalog:
     return inputs.catalog or Catalog(display_path(settings.catalog), {}, {}, {})
 
 
-def across_files(results: list[FileResult], catalog: Catalog,
-                 settings: Settings) -> tuple[KnowledgeBase, list[Diagnostic]]:
+def across_files(results: list[FileResult], catalog: Catalog, settings: Settings,
+                 suggestions: Suggestions | None = None
+                 ) -> tuple[KnowledgeBase, list[Diagnostic]]:
     """The stages across files: the knowledge base, and the problems only all the files
-    together show (ids, references, recurrences, suggestions)."""
+    together show (ids, references, recurrences, suggestions). `suggestions` are those
+    already made from the same linked parts, if known."""
     postmortems: list[Postmortem] = []
     features: dict[str, TextFeatures] = {}
     claims: dict[str, list[Position]] = defaultdict(list)
@@ -168,7 +167,7 @@ def across_files(results: list[FileResult], catalog: Catalog,
             features.setdefault(result.postmortem.id, result.features)
         if result.claim is not None:
             claims[result.claim[0]].append(result.claim[1])
-    kb = link_and_suggest(postmortems, catalog, features, settings.suggestions)
+    kb = link_and_suggest(postmortems, catalog, features, suggestions=suggestions)
     known = set(claims)
     return kb, [*duplicate_ids(claims), *unknown_references(kb, known), *recurrence_rules(kb),
                 *unknown_not_same_as(kb, known),
@@ -284,15 +283,18 @@ def check_and_count(path: Path, catalog: Catalog | None, settings: Settings) -> 
 
 
 def link_and_suggest(postmortems: list[Postmortem], catalog: Catalog,
-                     features: dict[str, TextFeatures], limit: int) -> KnowledgeBase:
-    """The link stage with suggestions. It allocates about a million small containers and
-    no reference cycles, so the cycle collector is paused meanwhile rather than walking
-    them again and again (about a fifth of the stage's time at 10,000 postmortems)."""
+                     features: dict[str, TextFeatures], limit: int = 0, *,
+                     suggestions: Suggestions | None = None) -> KnowledgeBase:
+    """The link stage with suggestions, made unless given. It allocates about a million
+    small containers and no reference cycles, so the cycle collector is paused meanwhile
+    rather than walking them again and again (about a fifth of the stage's time at 10,000
+    postmortems)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         return link(postmortems, catalog,
-                    suggest(postmortems, catalog, features))
+                    suggest(postmortems, catalog, features) if suggestions is None
+                    else suggestions)
     finally:
         if was_enabled:
             gc.enable()

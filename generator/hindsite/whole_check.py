@@ -9,16 +9,13 @@ files read is the same as before (the narrative changed, not the record), their 
 are taken from the last report too: links and suggestions, which cost more than anything
 else once files are cached, are not made again. Otherwise the whole check runs.
 
-Those stages always run on the `linked_part` of each postmortem here, so the digest is of
-exactly what they read; a test holds them to the same results as on whole postmortems.
+Those stages always run on the `linked_part` of each postmortem here (`hindsite.linked`),
+so the digest is of exactly what they read.
 Images are other files, read by no key: each image's outcome is kept and checked again.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,7 +24,8 @@ from hindsite.cache import ResultCache
 from hindsite.config import Settings
 from hindsite.diagnostics import Diagnostic, Position
 from hindsite.images import publishable
-from hindsite.model import Postmortem, PublishedImage, Reference, normalise_heading
+from hindsite.linked import linked_digest, linked_part
+from hindsite.model import PublishedImage, Reference
 from hindsite.pipeline import (
     FileResult,
     Inputs,
@@ -42,7 +40,6 @@ from hindsite.pipeline import (
     result_cache,
 )
 
-WHY = "Why it happened"
 FEW = 16, 0.05
 """Up to this many files changed, or this share of them, only they are checked before the
 last report is compared; beyond it, the whole check runs."""
@@ -132,33 +129,13 @@ def report_of(inputs: Inputs, settings: Settings, key: str, summaries: list[File
                   across_key)
 
 
-def linked_part(pm: Postmortem) -> Postmortem:
-    """What the stages across files read of a postmortem: all of it but its narrative, of
-    which only the "Why it happened" section (suggestions compare it) and the references
-    are kept, its images, timeline, communications and options."""
-    why = pm.section(WHY)
-    return replace(pm, body=why, sections={normalise_heading(WHY): (0, why.count("\n") + 1)},
-                   images=(), image_files=(), timeline=(), communications=(), options=(),
-                   decision=None)
-
-
 def summary_of(result: FileResult, root: Path) -> FileSummary:
     pm = result.postmortem
     if pm is None:
         return FileSummary(tuple(result.problems), result.claim, b"", None)
     images = (pm.id, Path(pm.path), pm.images, outcomes_of(pm.id, Path(pm.path), pm.images,
                                                            root)) if pm.images else None
-    return FileSummary(tuple(result.problems), result.claim, digest(linked_part(pm)), images)
-
-
-def digest(pm: Postmortem) -> bytes:
-    """A hash of the value, the same for equal values however their parts are shared (the
-    pickler's memo is off: a value is written out wherever it appears)."""
-    out = io.BytesIO()
-    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True
-    pickler.dump(pm)
-    return hashlib.blake2b(out.getvalue(), digest_size=16).digest()
+    return FileSummary(tuple(result.problems), result.claim, linked_digest(pm), images)
 
 
 def outcomes_of(incident: str, source: Path, images: tuple[Reference, ...],

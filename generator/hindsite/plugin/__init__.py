@@ -32,7 +32,8 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from hindsite.config import ConfigError, Settings, parse_settings
-from hindsite.pipeline import Memory, run_check
+from hindsite.memory import Memory
+from hindsite.pipeline import run_check
 from hindsite.plugin.checks import guarded, report
 from hindsite.plugin.files import STYLESHEET, as_of, publish
 from hindsite.plugin.search import (

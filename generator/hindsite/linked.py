@@ -1,0 +1,41 @@
+"""What the stages across files (links, suggestions, the rules across files) read of a
+postmortem, and a digest of it: when every file's digest is the same as in the last check,
+so is everything those stages made, and a check can keep it (`whole_check`, and the
+plugin's `pipeline.Memory`) instead of making it again."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+from dataclasses import replace
+
+from hindsite.model import Postmortem, normalise_heading
+
+WHY = "Why it happened"
+
+
+def linked_part(pm: Postmortem) -> Postmortem:
+    """All of a postmortem but its narrative, of which only the "Why it happened" section
+    (suggestions compare it) and the references are kept, its images, timeline,
+    communications and options. A test holds the stages across files to the same results
+    on these as on whole postmortems."""
+    why = pm.section(WHY)
+    return replace(pm, body=why, sections={normalise_heading(WHY): (0, why.count("\n") + 1)},
+                   images=(), image_files=(), timeline=(), communications=(), options=(),
+                   decision=None)
+
+
+def digest(pm: Postmortem) -> bytes:
+    """A hash of the value, the same for equal values however their parts are shared (the
+    pickler's memo is off: a value is written out wherever it appears)."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(pm)
+    return hashlib.blake2b(out.getvalue(), digest_size=16).digest()
+
+
+def linked_digest(pm: Postmortem | None) -> bytes:
+    """The digest of a postmortem's linked part; empty for a file with no postmortem."""
+    return digest(linked_part(pm)) if pm is not None else b""
