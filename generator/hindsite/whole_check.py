@@ -86,19 +86,24 @@ def check_report(settings: Settings, *, reuse: bool = True,
     elif latest.key == key and images_unchanged(latest.summaries.values(), settings.folder):
         return latest
     report = (latest and updated(latest, inputs, settings, key)) or \
-        fresh_report(inputs, settings, key, progress)
+        fresh_report(inputs, settings, key, progress, latest)
     if reports is not None:
         reports.put(latest_key, report)
     return report
 
 
-def fresh_report(inputs: Inputs, settings: Settings, key: str,
-                 progress: Progress | None) -> Report:
+def fresh_report(inputs: Inputs, settings: Settings, key: str, progress: Progress | None,
+                 latest: Report | None = None) -> Report:
+    """Every file's result and the stages across files; the summary of each unchanged file
+    that shows no image is taken from `latest`."""
     results = gathered(inputs, settings, progress)
     linked = [replace(r, postmortem=linked_part(r.postmortem)) if r.postmortem else r
               for r in results]
     _kb, across = across_files(linked, catalog_of(inputs, settings), settings)
-    summaries = [summary_of(result, settings.folder) for result in results]
+    kept = latest.summaries if latest is not None else {}
+    summaries = [s if (s := kept.get(k)) and s.images is None else
+                 summary_of(result, settings.folder)
+                 for k, result in zip(inputs.keys or [""] * len(results), results, strict=True)]
     return report_of(inputs, settings, key, summaries, tuple(across))
 
 
