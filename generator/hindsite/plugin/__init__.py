@@ -118,7 +118,7 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
     @timed("check and site")
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Check, and build the site's data; while serving, each rebuild takes from the last
-        one every file's result whose content did not change (`pipeline.Memory`), and the
+        one every file's result whose content did not change (`hindsite.memory`), and the
         whole check and site when nothing did."""
         result = run_check(self.settings, memory=self.memory)
         report(result.diagnostics, result.files, stop=not self.serving)
