@@ -576,3 +576,17 @@ def test_lessons_and_service_pages_tell_the_latest_and_list_the_rest(site: Site)
     table, older = service.split('<p class="hs-older">', 1)
     assert "PM-159/" in table and "PM-110/" in table and "PM-109/" not in table
     assert older.split("</p>")[0].count("<a href=") == 10
+
+
+def test_a_cause_s_page_names_its_likeliest_suggestions_and_counts_the_rest(
+        site: Site) -> None:
+    hints = tuple(Suggestion("PM-0003", "queue-backlog", "PM-0002", "disk-full",
+                             0.3 + n / 100, ("queue",)) for n in range(30))
+    kb = replace(site.kb, suggestions={("PM-0003", "queue-backlog"): hints})
+    html = render_page(build_site(kb, site.settings, AS_OF),
+                       Page("causes/disk-full/index.md", "cause", "disk-full", "d"),
+                       Linker("causes/disk-full/"))
+    section = html.split('<h2 id="possibly-the-same">', 1)[1]
+    assert section.count("<li>") == 20
+    assert "confidence 0.59" in section and "confidence 0.39" not in section
+    assert "The 20 likeliest; 10 more, each on its incident" in section

@@ -17,6 +17,9 @@ from hindsite.render.templating import render
 
 LESSONS = "Lessons learned"
 RECENT = 10
+HINTS = 20
+"""Suggestions a cause's page names, the likeliest; each of the others is on its incident's
+page."""
 LISTED_INCIDENTS = 50
 """Incidents a service's or team's page shows in its table, the latest; the earlier ones are
 listed by id."""
@@ -119,10 +122,11 @@ def cause_page(site: Site, key: str, link: Linker) -> str:
                    for pm in reversed(history[-RECENT:])]
     older = [views.incident_ref(pm, link) for pm in reversed(history[:-RECENT])]
     hints = site.suggestions_by_cause.get(resolved, ())
+    likeliest = sorted(hints, key=lambda s: -s.score)[:HINTS]
     reads_like = [hint(site, s.incident, s.cause, s.earlier_incident, s.earlier_cause, s, link)
-                  for s in hints if kb.catalog.resolve(s.cause) == resolved]
+                  for s in likeliest if kb.catalog.resolve(s.cause) == resolved]
     came_back = [hint(site, s.earlier_incident, s.earlier_cause, s.incident, s.cause, s, link)
-                 for s in hints if kb.catalog.resolve(s.earlier_cause) == resolved]
+                 for s in likeliest if kb.catalog.resolve(s.earlier_cause) == resolved]
     merged = sorted(keys - {key})
     undelivered = {item.ref for pm in kb.history(key) for c in pm.causes if c.key in keys
                    for item in kb.recurrence(pm.id, c.key).undelivered_fixes}
@@ -132,7 +136,8 @@ def cause_page(site: Site, key: str, link: Linker) -> str:
                   fixes=cause_fixes(site, key, link, since=len(older)), as_of=site.as_of,
                   kept_under=views.cause(site, resolved, link) if resolved != key else None,
                   merged=[views.cause(site, k, link) for k in merged],
-                  reads_like=reads_like, came_back=came_back)
+                  reads_like=reads_like, came_back=came_back,
+                  more_hints=len(hints) - len(likeliest))
 
 
 def hint(site: Site, incident: str, cause: str, other: str, other_cause: str,
