@@ -4,7 +4,8 @@ postmortems, each figure beside its reference measured in the same run, with the
 - build, CPU, memory and bytes: beside a plain mkdocs-material build of the same postmortems
   (one page each, out of the navigation, the theme's own search);
 - search in headless Chromium: beside the theme's search on the plain site;
-- `mkdocs serve`, one postmortem edited: beside hindsite's full build (1,000 only);
+- `mkdocs serve`, one postmortem edited: beside the plain site served the same way
+  (`bench_serve.measure`; 1,000 only);
 - `hindsite check` warm and after one change: beside the same check with an empty cache
   (`bench_check.runs_of`).
 
@@ -19,8 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
-import select
 import shutil
 import statistics
 import subprocess
@@ -30,6 +29,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
+import bench_serve
 from bench_check import knowledge_base, runs_of
 from bench_search import search_timings
 from sites import hindsite_project, plain_project
@@ -144,58 +144,19 @@ def check_rows(table: Table) -> None:
               statistics.median(r[1] for r in found["cold"]), None, "MB", ".0f")
 
 
-def serve_rows(table: Table, project: Path) -> None:
-    """Edit one postmortem while `mkdocs serve` runs: seconds until the rebuild is done
-    (beside a full build), and the server's memory after each of three rebuilds."""
-    port = 18000 + os.getpid() % 1000
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a",
-                               f"127.0.0.1:{port}"], cwd=project, env=ENV,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert server.stdout is not None
-    edited = sorted((project / "postmortems").glob("*/*.md"))[table.count // 2]
-    original = edited.read_bytes()
-    try:
-        wait_for(server, "Serving on")
-        times, memory = [], []
-        for run in range(3):
-            time.sleep(1)
-            start = time.perf_counter()
-            edited.write_bytes(original + f"\nEdited for run {run}.\n".encode())
-            wait_for(server, "Building documentation")
-            wait_for(server, re.compile(r"Documentation built in|Reloading|Serving on"))
-            times.append(time.perf_counter() - start)
-            memory.append(resident_mb(server.pid))
-    finally:
-        edited.write_bytes(original)
-        server.terminate()
-        server.wait(timeout=30)
-    full = table.figures.get("`mkdocs build`, wall (plain: theme search)", (0.0, 0.0))[0]
-    table.add("`mkdocs serve`: one edit to rebuilt (median of 3) / full build",
-              statistics.median(times), full or None, "s")
-    table.add("`mkdocs serve`: memory after rebuild 3 / rebuild 1", memory[-1], memory[0],
-              "MB", ".0f")
-
-
-def wait_for(server: subprocess.Popen[str], wanted: str | re.Pattern[str],
-             limit: float = 1800) -> None:
-    """Read the server's log until a line says `wanted` (without `--no-livereload`: with
-    it, MkDocs watches nothing and never rebuilds)."""
-    assert server.stdout is not None
-    deadline = time.monotonic() + limit
-    while select.select([server.stdout], [], [], max(deadline - time.monotonic(), 0))[0]:
-        line = server.stdout.readline()
-        if not line:
-            break
-        if (wanted in line) if isinstance(wanted, str) else wanted.search(line):
-            return
-    raise RuntimeError(f"mkdocs serve did not say {wanted}")
-
-
-def resident_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+def serve_rows(table: Table, edits: int = 3) -> None:
+    """`mkdocs serve`, one postmortem edited `edits` times, as `bench_serve` measures it:
+    until the page is served with the change, beside the plain site's; hindsite's own part
+    of each rebuild beside the whole; the server's memory after the last edit and the first."""
+    ours = bench_serve.measure(table.count, edits, dirty=False, plain=False)
+    plain = bench_serve.measure(table.count, edits, dirty=False, plain=True)
+    reload = statistics.median(r.reload for r in ours)
+    table.add(f"`mkdocs serve`: edit to page reloaded (median of {edits}) / plain", reload,
+              statistics.median(r.reload for r in plain), "s", ".2f")
+    table.add("`mkdocs serve`: hindsite's part of a rebuild / the reload",
+              statistics.median(r.ours for r in ours), reload, "s", ".2f")
+    table.add(f"`mkdocs serve`: memory after edit {edits} / edit 1", ours[-1].memory,
+              ours[0].memory, "MB", ".0f")
 
 
 def measure(count: int, skip: set[str]) -> Table:
@@ -209,10 +170,7 @@ def measure(count: int, skip: set[str]) -> Table:
     if "check" not in skip:
         check_rows(table)
     if "serve" not in skip and count <= 1000:
-        try:
-            serve_rows(table, ours)
-        except RuntimeError as err:
-            print(f"serve: {err}", flush=True)
+        serve_rows(table)
     return table
 
 
