@@ -138,8 +138,8 @@ def check_rows(table: Table) -> None:
     cold = statistics.median(r[0] for r in found["cold"])
     table.add("`hindsite check`: warm / empty cache",
               statistics.median(r[0] for r in found["warm"]), cold, "s", ".2f")
-    table.add("`hindsite check`: after one change / empty cache",
-              statistics.median(r[0] for r in found["one change"]), cold, "s", ".2f")
+    table.add("`hindsite check`: after one title changed / empty cache",
+              statistics.median(r[0] for r in found["record"]), cold, "s", ".2f")
     table.add("`hindsite check`: peak memory, empty cache",
               statistics.median(r[1] for r in found["cold"]), None, "MB", ".0f")
 
