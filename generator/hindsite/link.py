@@ -100,7 +100,9 @@ class KnowledgeBase:
     """The link stage's whole output; nothing after it computes from the postmortems' text.
 
     Suggestions come in with it, and their shared terms are spelled as each incident's
-    writer spelt them while it is built, however it is built (`dataclasses.replace` too)."""
+    writer spelt them: `similar.suggest` spells them from what each file's check read, and
+    any still unspelled are spelled while it is built, however it is built
+    (`dataclasses.replace` too)."""
 
     catalog: Catalog
     postmortems: tuple[Postmortem, ...]

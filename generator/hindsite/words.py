@@ -1,8 +1,8 @@
 """How a postmortem's text becomes words and terms, and how a writer spelt each term.
 
 The texts that make up a cause are listed here once (`incident_texts`, `cause_texts`): the
-suggestion stage counts their terms, and the link stage spells the terms a suggestion
-shares from the same texts, so the two cannot disagree.
+suggestion stage counts their terms, and the terms a suggestion shares are spelled from the
+same texts (with the counts, when each file is checked), so the two cannot disagree.
 """
 
 from __future__ import annotations

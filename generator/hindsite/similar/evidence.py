@@ -6,7 +6,6 @@ the shared terms and agreeing parts a message names as evidence.
 from __future__ import annotations
 
 import functools
-import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from hindsite.lexicon import CONCEPTS
 from hindsite.model import Catalog, Postmortem, Suggestion
 from hindsite.similar.features import TextFeatures, specific, terms_of
 from hindsite.similar.index import Index, Scored, best_candidates
+from hindsite.words import spelled
 
 AGREE = 0.15
 """Two parts of the records agree, in a message, from this cosine of their words (for the
@@ -28,8 +28,8 @@ def suggest(postmortems: list[Postmortem], catalog: Catalog,
             features: dict[str, TextFeatures] | None = None
             ) -> dict[tuple[str, str], tuple[Suggestion, ...]]:
     """For each cause, the earlier causes under other keys that are likely or possibly the
-    same cause, most likely first; the link stage spells their shared terms when it builds
-    the knowledge base with them."""
+    same cause, most likely first, their shared terms spelled as each incident's writer
+    spelt them (`TextFeatures.spelled`)."""
     index, found = best_candidates(postmortems, catalog, features or {})
     judged: dict[tuple[str, str], tuple[Suggestion, ...]] = {}
     for doc, candidates in _Judge(index, found, catalog).each():
@@ -147,9 +147,10 @@ def _suggestion(index: Index, doc: int, other: int, found: Features, shared: Sha
                   -sum(map(itemgetter(0), shared[1])) >= AGREE * found.score),
                  ("categories", found.same_category)]
         agreeing = tuple(name for name, agree in parts if agree)
+    terms = _evidence(shared)
     return Suggestion(pm.id, cause.key, earlier.id, earlier_cause.key, round(chance, 2),
-                      _evidence(shared), band=band,
-                      similarity=round(found.score, 3), agreeing=agreeing)
+                      terms, spelled(mine.spelled, terms) if mine.path == pm.path else (),
+                      band=band, similarity=round(found.score, 3), agreeing=agreeing)
 
 
 def _title_terms(catalog: Catalog, key: str) -> frozenset[str]:
@@ -181,6 +182,6 @@ def _evidence(shared: Shared, most: int = 5) -> tuple[str, ...]:
     always names the same terms)."""
     found: list[str] = []
     for part in shared:
-        heaviest = sorted(heapq.nsmallest(most, part), key=lambda w_t: w_t[1] not in MECHANISMS)
+        heaviest = sorted(sorted(part)[:most], key=lambda w_t: w_t[1] not in MECHANISMS)
         found += [t for _w, t in heaviest if t not in found]
     return tuple(found[:most])

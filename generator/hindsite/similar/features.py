@@ -15,10 +15,10 @@ import functools
 import math
 import sys
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hindsite.model import Catalog, Postmortem
-from hindsite.words import term_of, words_of
+from hindsite.words import spellings, term_of, words_of
 
 STOPWORDS = frozenset("""
 a about after again against all also an and any are as at be because been before being
@@ -69,6 +69,13 @@ class TextFeatures:
     """The words of the incident's "Why it happened" section."""
     described: dict[str, frozenset[str]]
     """Each cause's description, as terms: whether two descriptions agree, for a message."""
+    path: str = ""
+    """The file these were worked out from: of files claiming one id, the link stage keeps
+    one, and only its own spellings may name its terms."""
+    spelled: dict[str, str] = field(default_factory=dict)
+    """How the writer first spelt each term of `own` and `why` (`words.spellings`), where
+    that is not the term itself: the words a suggestion's message names, read here with the
+    rest of the file rather than again in the stage across files."""
 
 
 GENERIC_TERMS = frozenset(map(term_of, GENERIC))
@@ -109,7 +116,10 @@ def text_features(pm: Postmortem, catalog: Catalog | None) -> TextFeatures:
         counts.update(words)
         counts.update(dict.fromkeys(structure, FIELD_WEIGHTS["structure"]))
         causes[cause.key] = _scaled(counts)
-    return TextFeatures(causes, own, _scaled(specific(why)), description_terms)
+    why_terms = _scaled(specific(why))
+    written = spellings(pm, catalog, frozenset(why_terms).union(*own.values()))
+    return TextFeatures(causes, own, why_terms, description_terms, pm.path,
+                        {term: word for term, word in written.items() if word != term})
 
 
 def specific(counts: Counter[str]) -> Counter[str]:
