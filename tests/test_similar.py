@@ -15,7 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -25,9 +25,10 @@ from hypothesis import strategies as st
 
 from hindsite.config import Settings
 from hindsite.diagnostics import Diagnostic
+from hindsite.link import link, spelled_suggestions
 from hindsite.model import Suggestion
 from hindsite.pipeline import run_check
-from hindsite.similar import candidate_features
+from hindsite.similar import candidate_features, suggest, text_features
 from hindsite.words import SPELLING_RE, first_words, spelled, spellings
 from unrelated import unrelated_knowledge_base
 
@@ -238,6 +239,23 @@ def test_shared_terms_are_spelled_as_written() -> None:
     starter = run_check(Settings(base=Path(__file__).resolve().parent.parent)).kb
     assert spelled(spellings(starter.by_id["PM-0001"]), ("email", "hande", "zzzzz")) == \
         ("e-mails", "hand-edited", "zzzzz")
+
+
+def test_suggestions_are_spelled_from_each_files_check_as_from_its_text() -> None:
+    """Spellings read with each file's word counts name the same words as reading the kept
+    file's text again; of files claiming one id, another's spellings never name its terms."""
+    kb = run_check(Settings(base=SETS[0])).kb
+    postmortems = list(kb.postmortems)
+    features = {pm.id: text_features(pm, kb.catalog) for pm in postmortems}
+    made = suggest(postmortems, kb.catalog, features)
+    unspelled = {where: tuple(replace(s, shared_words=()) for s in ranked)
+                 for where, ranked in made.items()}
+    assert all(s.shared_words for ranked in made.values() for s in ranked if s.shared_terms)
+    assert made == spelled_suggestions(unspelled, kb.by_id, kb.catalog) == kb.suggestions
+    copies = {ident: replace(found, path="postmortems/copy.md")
+              for ident, found in features.items()}
+    assert suggest(postmortems, kb.catalog, copies) == unspelled
+    assert link(postmortems, kb.catalog, unspelled).suggestions == made
 
 
 @settings(max_examples=300, deadline=None)
