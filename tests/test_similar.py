@@ -277,3 +277,22 @@ if __name__ == "__main__":
               f"labelled same cause, {f.reported_near} only a near miss; pairs printed: "
               f"{f.reported_pairs}/{f.pairs}; possible band: {f.possible_correct}/{f.possible} "
               f"name a same cause, adding {f.possible_pairs} pairs")
+
+
+def test_a_long_history_is_counted_not_listed(tmp_path: Path) -> None:
+    """A message names the likely incidents and the latest three others under the key and
+    counts the rest: at 10,000 postmortems a common cause's whole history made one message
+    longer than a hundred kilobytes."""
+    folder = tmp_path / "shop"
+    shutil.copytree(Path(__file__).parent / "similarity" / "shop", folder)
+    [original] = folder.glob("postmortems/*/PM-0039-*.md")
+    text = original.read_text(encoding="utf-8")
+    for number in range(90, 96):
+        copy = original.with_name(original.name.replace("PM-0039", f"PM-00{number}"))
+        copy.write_text(text.replace("PM-0039", f"PM-00{number}"), encoding="utf-8")
+    [message] = hs503_for(folder, "PM-0054", "synchronized-cache-expiry")
+    named = re.search(r"'cache-stampede' of (.*?) and (\d+) earlier incidents \(", message)
+    assert named is not None, message
+    likely, advice = named[1].split(", "), message.rsplit("else add ", 1)[1]
+    assert len(likely) - advice.count("PM-") == 3
+    assert len(likely) + int(named[2]) == 8

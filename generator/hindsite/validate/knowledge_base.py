@@ -6,7 +6,9 @@ file never hides another's problems: ids claimed by invalid files still count as
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from hindsite.diagnostics import Diagnostic, Position, Severity, rule
 from hindsite.link import KnowledgeBase, earlier_fix_summary
@@ -95,8 +97,8 @@ def unknown_not_same_as(kb: KnowledgeBase, known_ids: set[str]) -> Iterator[Diag
 
 def suggestion_diagnostics(kb: KnowledgeBase, shown: int = NAMED) -> Iterator[Diagnostic]:
     """One info diagnostic for each earlier cause a cause is likely the same as (possible ones
-    are left to the incident page), naming every earlier incident filed under that key, most
-    likely first; `(1 of 2)` keeps the ranking in the sorted report."""
+    are left to the incident page), naming the earlier incidents judged likely and the latest
+    others filed under that key; `(1 of 2)` keeps the ranking in the sorted report."""
     for (incident, key), ranked in kb.suggestions.items():
         by_key: dict[str, list[Suggestion]] = {}
         for hint in ranked:
@@ -114,29 +116,50 @@ def suggestion_diagnostics(kb: KnowledgeBase, shown: int = NAMED) -> Iterator[Di
                                    + likely_message(key, earlier, hints, named))
 
 
+@dataclass(frozen=True, slots=True)
+class Named:
+    """The earlier incidents a suggestion names, and how many earlier ones it leaves out."""
+    likely: list[str]
+    others: list[str]
+    untold: int
+
+
 def earlier_occurrences(kb: KnowledgeBase, pm: Postmortem, cause: Cause, earlier: str,
-                        first: list[str]) -> list[str]:
-    """The incidents a suggestion names: those judged likely first, then every other earlier
-    occurrence of that cause (a `same_as` on the key would make them all this cause's
-    history), except those `not_same_as` silences and those that list this cause's key."""
-    silenced = {ident for ident, _pos in cause.not_same_as}
+                        likely: list[str], most: int = NAMED) -> Named:
+    """The incidents judged likely, then the latest `most` other earlier occurrences of that
+    cause (a `same_as` on the key would make them all this cause's history), except those
+    `not_same_as` silences and those that list this cause's key; the rest are counted.
+
+    Walks back from the newest earlier occurrence and stops once enough are named, so a
+    cause with a long history costs no more than a short one."""
+    silenced = {ident for ident, _pos in cause.not_same_as} | set(likely)
     own = kb.catalog.resolve(cause.key)
-    more = [other.id for other in kb.history(earlier)
-            if other.started < pm.started and other.id not in silenced
-            and other.id not in first
-            and own not in {kb.catalog.resolve(k) for k in other.cause_keys}]
-    return first + more
+    chain = kb.history(earlier)
+    before = bisect.bisect_left([other.started for other in chain], pm.started)
+    others: list[str] = []
+    index = before
+    while index > 0 and len(others) < most:
+        index -= 1
+        other = chain[index]
+        if other.id not in silenced and own not in {kb.catalog.resolve(k)
+                                                    for k in other.cause_keys}:
+            others.append(other.id)
+    untold = sum(1 for other in chain[:index] if other.id not in likely)
+    return Named(likely, others, untold)
 
 
-def likely_message(key: str, earlier: str, hints: list[Suggestion], named: list[str]) -> str:
+def likely_message(key: str, earlier: str, hints: list[Suggestion], named: Named) -> str:
     """What matched and what to do: the shared mechanism words, the parts that agree."""
-    best, incidents = hints[0], ", ".join(named)
+    best = hints[0]
+    incidents = ", ".join(named.likely + named.others)
+    if named.untold:
+        incidents += f" and {named.untold} earlier incident{'s' * (named.untold > 1)}"
     agree = f"; {spoken_list(best.agreeing)} agree" if best.agreeing else ""
     shared = ", ".join(best.shared_words) or "none"
     return (f"cause '{key}' is likely the same cause as '{earlier}' of {incidents} (confidence "
             f"{best.score:.2f}; shared: {shared}{agree}); if it is, use key '{earlier}' or set "
-            f"'same_as: {earlier}' on '{key}' in the catalog, else add {incidents} to this "
-            "cause's not_same_as")
+            f"'same_as: {earlier}' on '{key}' in the catalog, else add "
+            f"{', '.join(named.likely)} to this cause's not_same_as")
 
 
 def spoken_list(items: tuple[str, ...]) -> str:
