@@ -32,6 +32,7 @@ from hindsite.render import (
 from hindsite.render.draft_facts import figure
 from hindsite.render.drafts import SHAPES, drafts
 from hindsite.render.figures import format_when
+from recurring import monthly_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2026, 12, 2)
@@ -256,17 +257,8 @@ def test_a_metric_in_units_of_time_is_an_exact_duration(value: float, unit: str,
 def test_a_cause_back_many_times_names_the_latest_and_counts_the_rest(starter: Site) -> None:
     first = starter.kb.by_id["PM-0001"]
 
-    def copy(n: int) -> Postmortem:
-        shift = timedelta(days=30 * n)
-        ident = f"PM-{n + 100}"
-        items = tuple(replace(i, incident=ident, completed=i.completed + shift if i.completed
-                              else None) for i in first.action_items)
-        return replace(first, id=ident, started=first.started + shift,
-                       detected=first.detected + shift, action_items=items,
-                       resolved=first.resolved + shift if first.resolved else None)
-
     def why(count: int) -> str:
-        small = build_site(link([copy(n) for n in range(count)], starter.kb.catalog),
+        small = build_site(link([monthly_copy(first, n) for n in range(count)], starter.kb.catalog),
                            starter.settings, AS_OF)
         return texts(small, f"PM-{count + 99}")["why-didnt-that-fix-everything"]
 

@@ -52,6 +52,7 @@ from hindsite.render.narrative import clean, render_markdown
 from hindsite.render.verdict import verdict
 from hindsite.rules import all_rules
 from hindsite.words import spelled, spellings
+from recurring import monthly_copy
 
 TESTS = Path(__file__).resolve().parent
 AS_OF = date(2024, 6, 1)
@@ -400,17 +401,8 @@ def test_an_incident_page_stays_the_same_size_however_often_its_cause_came_back(
         site: Site) -> None:
     first = site.kb.by_id["PM-0001"]
 
-    def copy(n: int) -> Postmortem:
-        shift = timedelta(days=30 * n)
-        ident = f"PM-{n + 100}"
-        items = tuple(replace(i, incident=ident, completed=i.completed + shift if i.completed
-                              else None) for i in first.action_items)
-        return replace(first, id=ident, started=first.started + shift,
-                       detected=first.detected + shift, action_items=items,
-                       resolved=first.resolved + shift if first.resolved else None)
-
     def latest_page(count: int) -> str:
-        kb = link([copy(n) for n in range(count)], site.kb.catalog)
+        kb = link([monthly_copy(first, n) for n in range(count)], site.kb.catalog)
         small = build_site(kb, site.settings, AS_OF)
         ident = f"PM-{count + 99}"
         return render_page(small, Page(f"incidents/{ident}/index.md", "incident", ident, ident),
@@ -473,17 +465,8 @@ def test_a_cause_s_page_tells_the_latest_occurrences_and_lists_the_rest(site: Si
     first = site.kb.by_id["PM-0001"]
     key = first.causes[0].key
 
-    def copy(n: int) -> Postmortem:
-        shift = timedelta(days=30 * n)
-        ident = f"PM-{n + 100}"
-        items = tuple(replace(i, incident=ident, completed=i.completed + shift if i.completed
-                              else None) for i in first.action_items)
-        return replace(first, id=ident, started=first.started + shift,
-                       detected=first.detected + shift, action_items=items,
-                       resolved=first.resolved + shift if first.resolved else None)
-
     def cause_html(count: int) -> str:
-        small = build_site(link([copy(n) for n in range(count)], site.kb.catalog),
+        small = build_site(link([monthly_copy(first, n) for n in range(count)], site.kb.catalog),
                            site.settings, AS_OF)
         return render_page(small, Page(f"causes/{key}/index.md", "cause", key, key),
                            Linker(f"causes/{key}/"))
@@ -535,7 +518,7 @@ def test_the_action_items_page_lists_the_latest_closed_items_and_counts_the_rest
                        resolved=first.resolved + shift if first.resolved else None)
 
     def page(count: int) -> str:
-        small = build_site(link([copy(n) for n in range(count)], site.kb.catalog),
+        small = build_site(link([monthly_copy(first, n) for n in range(count)], site.kb.catalog),
                            site.settings, AS_OF)
         return render_page(small, Page("action-items/index.md", "action-items", "", "A"),
                            Linker("action-items/"))
@@ -553,17 +536,8 @@ def test_the_action_items_page_lists_the_latest_closed_items_and_counts_the_rest
 def test_lessons_and_service_pages_tell_the_latest_and_list_the_rest(site: Site) -> None:
     first = site.kb.by_id["PM-0001"]
 
-    def copy(n: int) -> Postmortem:
-        shift = timedelta(days=30 * n)
-        ident = f"PM-{n + 100}"
-        items = tuple(replace(i, incident=ident, completed=i.completed + shift if i.completed
-                              else None) for i in first.action_items)
-        return replace(first, id=ident, started=first.started + shift,
-                       detected=first.detected + shift, action_items=items,
-                       resolved=first.resolved + shift if first.resolved else None)
-
-    small = build_site(link([copy(n) for n in range(60)], site.kb.catalog), site.settings,
-                       AS_OF)
+    history = [monthly_copy(first, n) for n in range(60)]
+    small = build_site(link(history, site.kb.catalog), site.settings, AS_OF)
     lessons = render_page(small, Page("lessons/index.md", "lessons", "", "L"),
                           Linker("lessons/"))
     assert lessons.count('<div class="hs-narrative">') == 10
