@@ -157,7 +157,7 @@ class SearchIndex:
         try:
             self._process.stdin.write(base64.b64encode(message) + b",")
             self._process.stdin.flush()
-        except OSError as err:
+        except (OSError, ValueError) as err:  # ValueError: closed by close() mid-build
             raise SearchError(f"Pagefind stopped: {err}") from None
 
     def _take(self) -> dict[str, Any]:
