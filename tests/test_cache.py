@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hindsite import cache, pipeline
+from hindsite import cache, checked, pipeline
 from hindsite.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +29,7 @@ def checked_afresh(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     calls: list[Path] = []
     real = pipeline.check_and_count
 
-    def counting(path: Path, *args: object) -> pipeline.FileResult:
+    def counting(path: Path, *args: object) -> checked.FileResult:
         calls.append(path)
         return real(path, *args)  # type: ignore[arg-type]
 

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hindsite.checked import CheckResult
 from hindsite.cli import main
 from hindsite.config import Settings
-from hindsite.pipeline import CheckResult, run_check
+from hindsite.pipeline import run_check
 from hindsite.rules import RULES, all_rules
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hindsite import cache, pipeline, whole_check
+from hindsite import cache, checked, pipeline, whole_check
 from hindsite.config import Settings
 from hindsite.memory import Memory
 from hindsite.pipeline import run_check
@@ -46,7 +46,7 @@ def checked_afresh(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = pipeline.check_and_count
 
-    def counting(path: Path, *args: object) -> pipeline.FileResult:
+    def counting(path: Path, *args: object) -> checked.FileResult:
         calls.append(path.name)
         return real(path, *args)  # type: ignore[arg-type]
 

@@ -5,13 +5,10 @@ next, so that a rebuild after one edit checks that file alone and, when its link
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
+from hindsite.checked import CheckResult, FileResult, Inputs
 from hindsite.linked import linked_digest
 from hindsite.model import Suggestion
-
-if TYPE_CHECKING:
-    from hindsite.pipeline import CheckResult, FileResult, Inputs
 
 Suggestions = dict[tuple[str, str], tuple[Suggestion, ...]]
 

@@ -16,11 +16,12 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from itertools import repeat
 from pathlib import Path
 
 from hindsite.cache import ResultCache, cache_folder, signing_key
+from hindsite.checked import CheckResult, FileResult, Inputs
 from hindsite.compose import LoadProblem
 from hindsite.config import Settings
 from hindsite.diagnostics import Diagnostic, Position
@@ -51,14 +52,6 @@ from hindsite.validate.knowledge_base import (
     unknown_references,
 )
 
-
-@dataclass(frozen=True, slots=True)
-class CheckResult:
-    kb: KnowledgeBase
-    diagnostics: list[Diagnostic]
-    files: int
-
-
 Progress = Callable[[int, int], None]
 """Told (files checked, files in all) as the check goes; the CLI shows it on a terminal."""
 
@@ -79,18 +72,6 @@ def run_check(settings: Settings, *, reuse: bool = True, progress: Progress | No
     if memory is not None:
         memory.last = (key, result) if key else None
     return result
-
-
-@dataclass(frozen=True, slots=True)
-class Inputs:
-    """What a check starts from: the catalog, the files in order, the problems found in
-    reading them, and each file's key in `store` ('' for a file that cannot be read)."""
-
-    catalog: Catalog | None
-    paths: list[Path]
-    problems: list[Diagnostic]
-    store: ResultCache[FileResult] | None = None
-    keys: list[str] = field(default_factory=list)
 
 
 def read_inputs(settings: Settings, store: ResultCache[FileResult] | None) -> Inputs:
@@ -172,18 +153,6 @@ def across_files(results: list[FileResult], catalog: Catalog, settings: Settings
     return kb, [*duplicate_ids(claims), *unknown_references(kb, known), *recurrence_rules(kb),
                 *unknown_not_same_as(kb, known),
                 *suggestion_diagnostics(kb, settings.suggestions)]
-
-
-@dataclass(frozen=True, slots=True)
-class FileResult:
-    """One file's check: its model value (None when invalid), its problems, the id it claims
-    and where (invalid files claim ids too: others may refer to them), and, for a valid
-    file, its word counts for suggestions."""
-
-    postmortem: Postmortem | None
-    problems: list[Diagnostic]
-    claim: tuple[str, Position] | None = None
-    features: TextFeatures | None = None
 
 
 PARALLEL_FROM = 400

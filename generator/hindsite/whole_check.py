@@ -21,14 +21,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from hindsite.cache import ResultCache
+from hindsite.checked import FileResult, Inputs
 from hindsite.config import Settings
 from hindsite.diagnostics import Diagnostic, Position
 from hindsite.images import publishable
 from hindsite.linked import linked_digest, linked_part
 from hindsite.model import PublishedImage, Reference
 from hindsite.pipeline import (
-    FileResult,
-    Inputs,
     Progress,
     across_files,
     catalog_of,
