@@ -7,6 +7,7 @@ After an intended change, refresh them with `pytest --update-golden` and review 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,8 @@ import pytest
 TESTS = Path(__file__).resolve().parent
 GOLDEN = TESTS / "golden"
 SITE_KB = TESTS / "site_kb"
+
+REPOSITORY = TESTS.parent
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 _SCRATCH = Path(tempfile.mkdtemp(prefix="hindsite-tests-"))
@@ -45,3 +48,13 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
             "pytest --update-golden and review the diff")
 
     return check
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the starter knowledge base, worked on from its folder, with a cache of its
+    own (a test file may define its own `project` instead)."""
+    shutil.copytree(REPOSITORY / "postmortems", tmp_path / "postmortems")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HINDSITE_CACHE", str(tmp_path / "cache"))
+    return tmp_path

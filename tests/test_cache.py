@@ -4,7 +4,6 @@ is exactly what a fresh check gives (every fixture is also checked both ways).""
 from __future__ import annotations
 
 import pickle
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,16 +12,6 @@ from hindsite import cache, checked, pipeline
 from hindsite.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the starter knowledge base with a cache of its own, and a count of the
-    files checked afresh."""
-    shutil.copytree(ROOT / "postmortems", tmp_path / "postmortems")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("HINDSITE_CACHE", str(tmp_path / "cache"))
-    return tmp_path
 
 
 def checked_afresh(monkeypatch: pytest.MonkeyPatch) -> list[Path]:

@@ -20,15 +20,6 @@ ROOT = Path(__file__).resolve().parent.parent
 IMAGES = Path(__file__).parent / "fixtures" / "valid-image-names"
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the starter knowledge base with a cache of its own."""
-    shutil.copytree(ROOT / "postmortems", tmp_path / "postmortems")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("HINDSITE_CACHE", str(tmp_path / "cache"))
-    return tmp_path
-
-
 def whole_checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the checks that reused nothing of the last report."""
     calls: list[int] = []
