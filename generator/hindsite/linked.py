@@ -1,7 +1,7 @@
 """What the stages across files (links, suggestions, the rules across files) read of a
 postmortem, and a digest of it: when every file's digest is the same as in the last check,
-so is everything those stages made, and a check can keep it (`whole_check`, and the
-plugin's `pipeline.Memory`) instead of making it again."""
+so is everything those stages made, and a check can keep it (`whole_check`, and
+`memory.Memory`, which the plugin keeps between rebuilds) instead of making it again."""
 
 from __future__ import annotations
 

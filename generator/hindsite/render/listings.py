@@ -17,14 +17,15 @@ from hindsite.render.templating import render
 
 LESSONS = "Lessons learned"
 RECENT = 10
+"""Occurrences a cause's page tells in full, the latest; the earlier ones are listed by id,
+with their fixes counted, so that a page stays readable however often its cause came back.
+Also the lessons the lessons page tells in full for each category."""
 HINTS = 20
 """Suggestions a cause's page names, the likeliest; each of the others is on its incident's
 page."""
 LISTED_INCIDENTS = 50
 """Incidents a service's or team's page shows in its table, the latest; the earlier ones are
 listed by id."""
-"""Occurrences a cause's page tells in full, the latest; the earlier ones are listed by id,
-with their fixes counted, so that a page stays readable however often its cause came back."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +129,7 @@ def cause_page(site: Site, key: str, link: Linker) -> str:
     came_back = [hint(site, s.earlier_incident, s.earlier_cause, s.incident, s.cause, s, link)
                  for s in likeliest if kb.catalog.resolve(s.earlier_cause) == resolved]
     merged = sorted(keys - {key})
-    undelivered = {item.ref for pm in kb.history(key) for c in pm.causes if c.key in keys
+    undelivered = {item.ref for pm in history for c in pm.causes if c.key in keys
                    for item in kb.recurrence(pm.id, c.key).undelivered_fixes}
     return render("cause.html", cause=kb.catalog.causes[key], row=cause_row(site, key, link),
                   undelivered=sorted(undelivered),
