@@ -197,3 +197,22 @@ def test_memory_makes_suggestions_again_only_when_what_they_read_changed(
     assert again.diagnostics == fresh.diagnostics
     assert again.kb.suggestions == fresh.kb.suggestions
     assert again.kb.by_id["PM-0004"] == fresh.kb.by_id["PM-0004"]
+
+
+def test_memory_takes_the_last_check_again_only_if_its_images_are_unchanged(
+        project: Path) -> None:
+    """Images are files of their own: one made unsafe after a check, its postmortem
+    untouched, is found by the next check that `mkdocs serve` makes from memory."""
+    changed = next(project.glob("postmortems/*/PM-0004*.md"))
+    (changed.parent / "queue.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>')
+    changed.write_text(changed.read_text() + "\n![The queue](queue.svg)\n")
+    memory = Memory()
+    assert not [d for d in run_check(Settings(), memory=memory).diagnostics
+                if d.code == "HS408"]
+    (changed.parent / "queue.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    again = run_check(Settings(), memory=memory)
+    assert [d.format() for d in again.diagnostics if d.code == "HS408"] == \
+        [d.format() for d in run_check(Settings(), reuse=False).diagnostics
+         if d.code == "HS408"] != []

@@ -8,21 +8,25 @@ from dataclasses import dataclass, field
 
 from hindsite.checked import CheckResult, FileResult, Inputs
 from hindsite.linked import linked_digest
-from hindsite.model import Suggestion
+from hindsite.diagnostics import Diagnostic
+from hindsite.model import PublishedImage, Suggestion
 
 Suggestions = dict[tuple[str, str], tuple[Suggestion, ...]]
+Images = tuple[PublishedImage | Diagnostic, ...]
+"""What each image a narrative shows gave: published, or a problem."""
 
 
 @dataclass(slots=True)
 class Memory:
     """Each file's result and the digest of its linked part by key, the last suggestions with
     the key of all the linked parts they were made from, and the last whole check with its
-    key. Each check replaces what the last one kept, so nothing piles up."""
+    key and what its images gave. Each check replaces what the last one kept, so nothing
+    piles up."""
 
     results: dict[str, FileResult] = field(default_factory=dict)
     digests: dict[str, bytes] = field(default_factory=dict)
     suggested: tuple[str, Suggestions] | None = None
-    last: tuple[str, CheckResult] | None = None
+    last: tuple[str, CheckResult, tuple[tuple[str, Images], ...]] | None = None
 
     def linked_key(self, inputs: Inputs, results: list[FileResult]) -> str:
         """A key for what suggestions read of every file, in order; '' without one."""

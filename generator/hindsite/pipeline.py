@@ -25,7 +25,7 @@ from hindsite.checked import CheckResult, FileResult, Inputs
 from hindsite.compose import LoadProblem
 from hindsite.config import Settings
 from hindsite.diagnostics import Diagnostic, Position
-from hindsite.images import with_images
+from hindsite.images import publishable, with_images
 from hindsite.link import KnowledgeBase, link
 from hindsite.load import (
     INTERNAL,
@@ -38,7 +38,7 @@ from hindsite.load import (
     load_yaml_file,
     read_regular,
 )
-from hindsite.memory import Memory, Suggestions
+from hindsite.memory import Images, Memory, Suggestions
 from hindsite.model import Catalog, Postmortem
 from hindsite.rules import RULES
 from hindsite.similar import TextFeatures, suggest, text_features
@@ -66,12 +66,21 @@ def run_check(settings: Settings, *, reuse: bool = True, progress: Progress | No
     store = result_cache(settings, memory.results if memory else None) if reuse else None
     inputs = read_inputs(settings, store)
     key = report_key(inputs)
-    if memory is not None and key and memory.last is not None and memory.last[0] == key:
+    if memory is not None and key and memory.last is not None and memory.last[0] == key \
+            and memory.last[2] == images_shown(memory.last[1], settings.folder):
         return memory.last[1]
     result = check_inputs(inputs, settings, progress, memory)
     if memory is not None:
-        memory.last = (key, result) if key else None
+        memory.last = (key, result, images_shown(result, settings.folder)) if key else None
     return result
+
+
+def images_shown(result: CheckResult, root: Path) -> tuple[tuple[str, Images], ...]:
+    """What each image the narratives show gives now, by incident: images are other files,
+    which no key covers, so the last check is taken again only if they give the same."""
+    return tuple((pm.id, tuple(publishable(pm.id, image, Path(pm.path), root)
+                               for image in pm.images))
+                 for pm in result.kb.by_id.values() if pm.images)
 
 
 def read_inputs(settings: Settings, store: ResultCache[FileResult] | None) -> Inputs:
