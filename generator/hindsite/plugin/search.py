@@ -79,7 +79,8 @@ class SearchIndex:
     builds give the same index), while MkDocs renders on; nothing is staged on disk. `write`
     waits for the last page and writes the index into the site."""
 
-    def __init__(self, binary: Path, language: str, left_out: Sequence[str] = LEFT_OUT) -> None:
+    def __init__(self, binary: Path, language: str, left_out: Sequence[str] = LEFT_OUT,
+                 in_flight: int = IN_FLIGHT) -> None:
         self._language = language
         self._process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -89,7 +90,7 @@ class SearchIndex:
         self._sent = self._answered = 0
         config = {"force_language": language, "exclude_selectors": list(left_out)}
         self._index = int(self._ask({"type": "NewIndex", "config": config})["index_id"])
-        self._queued: queue.Queue[dict[str, Any] | None] = queue.Queue(maxsize=IN_FLIGHT)
+        self._queued: queue.Queue[dict[str, Any] | None] = queue.Queue(maxsize=in_flight)
         self._failure: SearchError | None = None
         self._sender = threading.Thread(target=self._send_pages, daemon=True)
         self._sender.start()
@@ -241,13 +242,16 @@ def replace_theme_search(config: MkDocsConfig) -> None:
             log.info("the theme's search is replaced by hindsite's (Pagefind)")
 
 
-def new_index(config: MkDocsConfig) -> SearchIndex | None:
-    """A new index for a build, or None (with a warning) when Pagefind is not installed."""
+def new_index(config: MkDocsConfig, *, waiting: bool = True) -> SearchIndex | None:
+    """A new index for a build, or None (with a warning) when Pagefind is not installed.
+    Unless `waiting`, the build never waits for Pagefind to take a page (while serving,
+    the index is written after the pages, `served.py`)."""
     binary = executable()
     if binary is None:
         log.warning("search is off: Pagefind is not installed (pip install pagefind-bin)")
         return None
-    return SearchIndex(binary, str(config.theme.get("language") or "en"))
+    return SearchIndex(binary, str(config.theme.get("language") or "en"),
+                       in_flight=IN_FLIGHT if waiting else 0)
 
 
 def indexed(generated: GeneratedPage | None) -> bool:
