@@ -26,6 +26,14 @@ def linked_part(pm: Postmortem) -> Postmortem:
                    decision=None)
 
 
+def record_part(pm: Postmortem) -> Postmortem:
+    """What the pages made of records read of a postmortem: its linked part, with the rest
+    of its record (the decision and options, the timeline, the communications). A test
+    renders those pages from these alone and compares (`mkdocs serve` keys them by it)."""
+    return replace(linked_part(pm), timeline=pm.timeline, communications=pm.communications,
+                   options=pm.options, decision=pm.decision)
+
+
 def digest(pm: Postmortem) -> bytes:
     """A hash of the value, the same for equal values however their parts are shared (the
     pickler's memo is off: a value is written out wherever it appears)."""

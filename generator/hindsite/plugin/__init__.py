@@ -29,13 +29,16 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from hindsite.config import ConfigError, Settings, parse_settings
 from hindsite.memory import Memory
 from hindsite.pipeline import run_check
 from hindsite.plugin.checks import guarded, report
-from hindsite.plugin.files import STYLESHEET, as_of, publish
+from hindsite.plugin.files import STYLESHEET, KeptFiles, as_of, publish
+from hindsite.plugin.kept import KeptPages, Sources, sources
+from hindsite.plugin.served import LaterSearch
 from hindsite.plugin.search import (
     SearchError,
     SearchIndex,
@@ -46,7 +49,7 @@ from hindsite.plugin.search import (
 from hindsite.plugin.theme import adapt_theme, cache_navigation, compacted
 from hindsite.plugin.timing import summary, timed
 from hindsite.plugin.toc import set_contents
-from hindsite.render import Linker, Site, build_site, render_contents
+from hindsite.render import Heading, Linker, Site, build_site, render_contents
 from hindsite.render import Page as GeneratedPage
 from hindsite.render.notice import build_failed_notice
 from hindsite.render.snippets import fill_snippets
@@ -74,6 +77,10 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         self.notice = ""
         self.spent: defaultdict[str, float] = defaultdict(float)
         self.memory = Memory()
+        self.kept = KeptPages()
+        self.later = LaterSearch()
+        self.published = KeptFiles()
+        self.sources: Sources | None = None
 
     def load_config(self, options: dict[str, Any],
                     config_file_path: str | None = None) -> tuple[ConfigErrors, ConfigWarnings]:
@@ -108,12 +115,22 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         cache_navigation(env, config)
+        env.globals["hindsite_kept"] = self.reuse_page
         return env
+
+    def reuse_page(self, page: Page | None, nav: Navigation | None) -> bool:
+        """Called by hindsite's `main.html`: while serving, whether this page is the one
+        written last time, so that the theme need not render it again (`plugin.kept`)."""
+        return self.serving and isinstance(page, Page) and isinstance(nav, Navigation) \
+            and self.kept.reuse_page(page, nav)
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """A new search index for every build, `mkdocs serve`'s rebuilds included."""
+        self.later.stop()
         self.stop_search()
-        self.search = new_index(config)
+        self.search = new_index(config, waiting=not self.serving)
+        if self.serving:
+            self.kept.start(config)
 
     @timed("check and site")
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -126,7 +143,12 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         today = as_of()
         if self.site is None or self.site.kb is not result.kb or self.site.as_of != today:
             self.site = build_site(result.kb, self.settings, today)
-        self.pages = publish(files, config, self.site)
+        self.sources = sources(self.memory, result, self.kept.records, as_of=today,
+                               settings=self.settings,
+                               directory_urls=config.use_directory_urls) \
+            if self.serving else None
+        self.pages = publish(files, config, self.site, self.published if self.serving else None,
+                             self.sources.records if self.sources else "")
         return files
 
     @event_priority(100)
@@ -140,9 +162,22 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         generated = self.pages.get(page.file.src_uri)
         if generated is None or page.file.generated_by is None:
             return self.notice + fill_snippets(html, self.site, link)
-        body, found = render_contents(self.site, generated, link)
+        body, found = self.body(generated, link)
         set_contents(page, found)
         return self.notice + body
+
+    def body(self, page: GeneratedPage, link: Linker) -> tuple[str, list[Heading]]:
+        """The page's body and headings: while serving, the last build's when the page reads
+        nothing that changed since."""
+        assert self.site is not None
+        reads = self.sources.key(page) if self.sources is not None else None
+        kept = self.kept.body(page.src_uri, reads)
+        if kept is not None:
+            return kept
+        body, found = render_contents(self.site, page, link)
+        if self.serving:
+            self.kept.keep_body(page.src_uri, reads, body, found)
+        return body, found
 
     @event_priority(-100)
     @timed("search pages")
@@ -160,8 +195,12 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
     @timed("guard")
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Every page, last: nothing that runs or fetches from elsewhere may leave the build."""
+        uri = page.file.src_uri
+        if self.serving and uri in self.kept.reused:
+            return self.kept.written(uri, output)
         content = page.content or ""
-        return guarded(compacted(output, content), content, page.file.src_uri)
+        safe = guarded(compacted(output, content), content, uri)
+        return self.kept.written(uri, safe) if self.serving else safe
 
     @event_priority(-100)
     @timed("guard")
@@ -180,6 +219,9 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         search, self.search = self.search, None
         if search is None:
             return
+        if self.serving:
+            self.later.finish(search, Path(config.site_dir))
+            return
         try:
             search.write(Path(config.site_dir))
         except SearchError as err:
@@ -187,6 +229,9 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
 
     def on_build_error(self, *, error: Exception) -> None:
         self.stop_search()
+
+    def on_shutdown(self) -> None:
+        self.later.stop()
 
     def stop_search(self) -> None:
         if self.search is not None:

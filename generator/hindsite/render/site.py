@@ -23,6 +23,12 @@ from hindsite.render.links import DETAILS, SECTIONS, detail_uri, drafts_uri, lis
 
 T = TypeVar("T")
 PLACEHOLDER = "This page is built from the postmortems when the site is built."
+READS_OWN = frozenset({"incident", "drafts"})
+"""Pages made of their incident's whole postmortem and the other incidents' records."""
+READS_RECORDS = frozenset({"cause", "service", "team", "incidents", "causes", "services",
+                           "teams", "action-items", "insights", "rules", "fields"})
+"""Pages made of the records alone (`hindsite.linked.record_part`): of the narratives, only
+the "Why it happened" sections, which suggestions compare."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +76,15 @@ class Page:
     key: str
     title: str
     tags: tuple[str, ...] = ()
+
+    @property
+    def reads(self) -> str:
+        """What the page is made of: "own" (its incident's postmortem whole, and the others'
+        records), "records" (the records alone) or "all" (narratives of many incidents).
+        A test renders every page from only what this says and compares."""
+        if self.kind in READS_OWN:
+            return "own"
+        return "records" if self.kind in READS_RECORDS else "all"
 
     @property
     def in_nav(self) -> bool:
