@@ -118,6 +118,7 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         env.globals["hindsite_kept"] = self.reuse_page
         return env
 
+    @timed("kept pages")
     def reuse_page(self, page: Page | None, nav: Navigation | None) -> bool:
         """Called by hindsite's `main.html`: while serving, whether this page is the one
         written last time, so that the theme need not render it again (`plugin.kept`)."""
