@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hindsite.checked import CheckResult, FileResult, Inputs
-from hindsite.linked import linked_digest
 from hindsite.diagnostics import Diagnostic
+from hindsite.linked import linked_digest
 from hindsite.model import PublishedImage, Suggestion
 
 Suggestions = dict[tuple[str, str], tuple[Suggestion, ...]]

@@ -38,7 +38,6 @@ from hindsite.pipeline import run_check
 from hindsite.plugin.checks import guarded, report
 from hindsite.plugin.files import STYLESHEET, KeptFiles, as_of, publish
 from hindsite.plugin.kept import KeptPages, Sources, sources
-from hindsite.plugin.served import LaterSearch
 from hindsite.plugin.search import (
     SearchError,
     SearchIndex,
@@ -46,6 +45,7 @@ from hindsite.plugin.search import (
     new_index,
     replace_theme_search,
 )
+from hindsite.plugin.served import LaterSearch
 from hindsite.plugin.theme import adapt_theme, cache_navigation, compacted
 from hindsite.plugin.timing import summary, timed
 from hindsite.plugin.toc import set_contents
