@@ -14,6 +14,7 @@ import gzip
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from mkdocs.commands.build import build
@@ -60,7 +61,7 @@ def builds(project: Path, tmp_path: Path) -> Iterator[dict[str, Build]]:
     plugin_cache().clear()
     served: dict[str, object] = {}
 
-    def run(site: Path, command: str) -> HindsitePlugin:
+    def run(site: Path, command: Literal["build", "serve"]) -> HindsitePlugin:
         config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
         config.plugins.on_startup(command=command, dirty=False)
         build(config)
@@ -118,7 +119,7 @@ def test_every_edit_is_served_as_a_fresh_build_would_make_it(
         builds: dict[str, Build], project: Path, tmp_path: Path) -> None:
     pm4 = next(project.glob("postmortems/*/PM-0004-*.md"))
     pm1 = next(project.glob("postmortems/*/PM-0001-*.md"))
-    edits: list[tuple[str, Callable[[], None]]] = [
+    edits: list[tuple[str, Callable[[], object]]] = [
         ("nothing", lambda: None),
         ("a narrative", lambda: pm4.write_text(
             pm4.read_text(encoding="utf-8") + "\nThe relay was slow that week.\n",
