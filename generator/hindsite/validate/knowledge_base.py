@@ -7,8 +7,9 @@ file never hides another's problems: ids claimed by invalid files still count as
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from hindsite.diagnostics import Diagnostic, Position, Severity, rule
 from hindsite.link import KnowledgeBase, earlier_fix_summary
@@ -99,6 +100,7 @@ def suggestion_diagnostics(kb: KnowledgeBase, shown: int = NAMED) -> Iterator[Di
     """One info diagnostic for each earlier cause a cause is likely the same as (possible ones
     are left to the incident page), naming the earlier incidents judged likely and the latest
     others filed under that key; `(1 of 2)` keeps the ranking in the sorted report."""
+    histories: dict[str, History] = {}
     for (incident, key), ranked in kb.suggestions.items():
         by_key: dict[str, list[Suggestion]] = {}
         for hint in ranked:
@@ -110,7 +112,9 @@ def suggestion_diagnostics(kb: KnowledgeBase, shown: int = NAMED) -> Iterator[Di
         cause = next(c for c in pm.causes if c.key == key)
         listed = list(by_key.items())[:shown]
         for rank, (earlier, hints) in enumerate(listed, 1):
-            named = earlier_occurrences(kb, pm, cause, earlier,
+            if earlier not in histories:
+                histories[earlier] = History.of(kb.history(earlier))
+            named = earlier_occurrences(kb, pm, cause, histories[earlier],
                                         [h.earlier_incident for h in hints])
             yield POSSIBLY_SAME.at(cause.pos, f"({rank} of {len(listed)}) "
                                    + likely_message(key, earlier, hints, named))
@@ -124,7 +128,30 @@ class Named:
     untold: int
 
 
-def earlier_occurrences(kb: KnowledgeBase, pm: Postmortem, cause: Cause, earlier: str,
+@dataclass(frozen=True, slots=True)
+class History:
+    """A key's history, oldest first, with where each incident of it stands: made once per
+    key, so that placing a suggestion in it costs a search, not a walk (a key can have
+    thousands of occurrences, and as many suggestions name it)."""
+
+    chain: tuple[Postmortem, ...]
+    starts: list[datetime]
+    places: dict[str, list[int]]
+
+    @classmethod
+    def of(cls, chain: tuple[Postmortem, ...]) -> History:
+        places: dict[str, list[int]] = {}
+        for n, other in enumerate(chain):
+            places.setdefault(other.id, []).append(n)
+        return cls(chain, [other.started for other in chain], places)
+
+    def among_first(self, count: int, idents: Iterable[str]) -> int:
+        """How many of the first `count` occurrences are incidents of `idents`."""
+        return sum(bisect.bisect_left(self.places.get(ident, []), count)
+                   for ident in set(idents))
+
+
+def earlier_occurrences(kb: KnowledgeBase, pm: Postmortem, cause: Cause, history: History,
                         likely: list[str], most: int = NAMED) -> Named:
     """The incidents judged likely, then the latest `most` other earlier occurrences of that
     cause (a `same_as` on the key would make them all this cause's history), except those
@@ -134,8 +161,8 @@ def earlier_occurrences(kb: KnowledgeBase, pm: Postmortem, cause: Cause, earlier
     cause with a long history costs no more than a short one."""
     silenced = {ident for ident, _pos in cause.not_same_as} | set(likely)
     own = kb.catalog.resolve(cause.key)
-    chain = kb.history(earlier)
-    before = bisect.bisect_left([other.started for other in chain], pm.started)
+    chain = history.chain
+    before = bisect.bisect_left(history.starts, pm.started)
     others: list[str] = []
     index = before
     while index > 0 and len(others) < most:
@@ -144,7 +171,7 @@ def earlier_occurrences(kb: KnowledgeBase, pm: Postmortem, cause: Cause, earlier
         if other.id not in silenced and own not in {kb.catalog.resolve(k)
                                                     for k in other.cause_keys}:
             others.append(other.id)
-    untold = sum(1 for other in chain[:index] if other.id not in likely)
+    untold = index - history.among_first(index, likely)
     return Named(likely, others, untold)
 
 
