@@ -179,7 +179,10 @@ def test_insights_render_charts_without_script(page: object, site: str) -> None:
 SCREENS = [(390, 844), (1280, 900)]
 PAGES = {"home": "", "incidents": "incidents/", "incident-PM-0011": "incidents/PM-0011/",
          "drafts-PM-0006": "incidents/PM-0006/drafts/", "insights": "insights/",
-         "cause-migration-locks-table": "causes/migration-locks-table/"}
+         "cause-migration-locks-table": "causes/migration-locks-table/",
+         "cause-relay-allowlist-missing-host": "causes/relay-allowlist-missing-host/",
+         "action-items": "action-items/", "causes": "causes/", "lessons": "lessons/",
+         "service-mail-relay": "services/mail-relay/"}
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -187,7 +190,8 @@ PAGES = {"home": "", "incidents": "incidents/", "incident-PM-0011": "incidents/P
 def test_nothing_decisive_is_off_screen_and_charts_stay_legible(
         browser: object, site: str, width: int, height: int, scheme: str) -> None:
     """On a 390 px phone and a 1280 px desktop, light and dark: no page scrolls sideways,
-    every table cell and verdict tile is inside the screen, chart labels stay readable.
+    every table cell and verdict tile is inside the screen, no long text is squeezed into a
+    narrow column on the phone, chart labels stay readable.
     Screenshots go to test-output/ to be looked at."""
     context = browser.new_context(viewport={"width": width, "height": height},  # type: ignore[attr-defined]
                                   color_scheme=scheme)
@@ -203,6 +207,12 @@ def test_nothing_decisive_is_off_screen_and_charts_stay_legible(
                 .filter(e => e.getBoundingClientRect().right > width + 1)
                 .map(e => e.textContent.trim().slice(0, 40))""", width)
             assert outside == [], (name, outside)
+            squeezed = page.evaluate("""(width) => width > 600 ? [] : [
+                    ...document.querySelectorAll('article td')]
+                .filter(e => e.textContent.length > 200
+                        && e.getBoundingClientRect().width < width * 0.6)
+                .map(e => e.textContent.trim().slice(0, 40))""", width)
+            assert squeezed == [], (name, "long text in a narrow column", squeezed)
         page.goto(site + "insights/")
         smallest = page.evaluate("""() => Math.min(...[...document.querySelectorAll(
                 'article svg.hs-svg text')].map(t => t.getBoundingClientRect().height))""")
