@@ -9,7 +9,9 @@ Python-Markdown, which would pass raw HTML and any link scheme through. Search i
 
 The events only say when: `files.py` adds the files a build publishes, `toc.py` gives
 generated pages their contents list, `search.py` runs Pagefind, `theme.py` adapts the
-theme, `checks.py` stops a build that must not be published.
+theme, `checks.py` stops a build that must not be published. While serving, `kept.py`
+keeps the last build's pages so that a rebuild renders again only what an edit can change,
+and `served.py` writes the search index after the pages.
 
 The packaged guides (`hindsite.guides`) are added as generated Markdown pages wherever the
 team's docs/ has no page of its own at that address; in them and in the team's pages, the
