@@ -76,6 +76,7 @@ def page_html(site: Site, src_uri: str) -> str:
 @pytest.mark.parametrize(("src_uri", "name"), [
     ("incidents/PM-0003/index.md", "incident-PM-0003.html"),
     ("incidents/index.md", "incidents.html"),
+    ("incidents/2022/index.md", "incidents-2022.html"),
     ("causes/queue-backlog/index.md", "cause-queue-backlog.html"),
 ])
 def test_golden_pages(site: Site, golden: Callable[[str, str], None], src_uri: str,
@@ -564,3 +565,27 @@ def test_a_cause_s_page_names_its_likeliest_suggestions_and_counts_the_rest(
     assert section.count("<li>") == 20
     assert "confidence 0.59" in section and "confidence 0.39" not in section
     assert "The 20 likeliest; 10 more, each on its incident" in section
+
+
+def test_the_incidents_page_shows_the_latest_and_each_year_has_a_page(site: Site) -> None:
+    """60 incidents a month apart (five years): the listing shows the latest 50 and links
+    every year's page; each incident is on its own year's page and on no other."""
+    history = [monthly_copy(site.kb.by_id["PM-0001"], n) for n in range(60)]
+    small = build_site(link(history, site.kb.catalog), site.settings, AS_OF)
+    listing = render_page(small, Page("incidents/index.md", "incidents", "", "I"),
+                          Linker("incidents/"))
+    assert "60 in all, the latest 50 below" in listing
+    assert listing.count("<tr>") == 51  # the header and 50 incidents
+    assert "PM-159/" in listing and "PM-110/" in listing and "PM-109/" not in listing
+    years = sorted({pm.started.year for pm in history})
+    assert [p.key for p in site_pages(small) if p.kind == "year"] == [str(y) for y in years]
+    for year in years:
+        assert f'<a href="{year}/">{year}</a>' in listing
+    shown = []
+    for page in (p for p in site_pages(small) if p.kind == "year"):
+        html = render_page(small, page, Linker(page_url(page.src_uri)))
+        rows = html.split("<tbody>", 1)[1]
+        shown += [pm.id for pm in history if f'href="../{pm.id}/"' in rows]
+        assert all(pm.started.year == int(page.key) for pm in history
+                   if f'href="../{pm.id}/"' in rows)
+    assert sorted(shown) == sorted(pm.id for pm in history)

@@ -24,6 +24,7 @@ from hindsite.render.listings import (
     services_page,
     team_page,
     teams_page,
+    year_page,
 )
 from hindsite.render.reference import fields_page, rules_page
 from hindsite.render.site import Page, Site, build_site, front_matter, site_pages
@@ -46,7 +47,7 @@ LISTINGS: dict[str, Callable[[Site, Linker], str]] = {
 }
 DETAILS: dict[str, Callable[[Site, str, Linker], str]] = {
     "incident": incident_page, "drafts": drafts_page, "cause": cause_page,
-    "service": service_page, "team": team_page,
+    "service": service_page, "team": team_page, "year": year_page,
 }
 
 

@@ -28,6 +28,11 @@ def detail_uri(section: str, key: str) -> str:
     return f"{section}/{key}/index.md"
 
 
+def year_uri(year: int) -> str:
+    """The page of one year's incidents: `incidents/<year>/` (no id is all digits)."""
+    return f"incidents/{year}/index.md"
+
+
 def drafts_uri(ident: str) -> str:
     """The page of an incident's drafts, beside its own: `incidents/<id>/drafts/`."""
     return f"incidents/{ident}/drafts/index.md"

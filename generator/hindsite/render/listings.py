@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -10,7 +10,7 @@ from markupsafe import Markup
 from hindsite.model import Postmortem, Suggestion, normalise_heading
 from hindsite.render import views
 from hindsite.render.figures import is_open, is_overdue
-from hindsite.render.links import Linker
+from hindsite.render.links import Linker, year_uri
 from hindsite.render.narrative import Resolve, link_references, render_markdown
 from hindsite.render.site import Site
 from hindsite.render.templating import render
@@ -25,7 +25,8 @@ HINTS = 20
 page."""
 LISTED_INCIDENTS = 50
 """Incidents a service's or team's page shows in its table, the latest; the earlier ones are
-listed by id."""
+listed by id. Also the incidents the incidents page shows; the others are on their year's
+page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,13 @@ class Hint:
 
 
 @dataclass(frozen=True, slots=True)
+class YearLink:
+    year: str
+    count: int
+    href: str
+
+
+@dataclass(frozen=True, slots=True)
 class CatalogRow:
     """A service or team in its listing, with what it has been through."""
 
@@ -79,8 +87,26 @@ class CatalogRow:
 
 
 def incidents_page(site: Site, link: Linker) -> str:
-    return render("incidents.html", severity=link.to("severity.md"),
-                  rows=[views.incident_row(site, pm, link) for pm in site.newest_first])
+    """The latest `LISTED_INCIDENTS` incidents, and a link to every year's page."""
+    return render("incidents.html", severity=link.to("severity.md"), year="",
+                  total=len(site.newest_first), years=incident_years(site, link),
+                  rows=[views.incident_row(site, pm, link)
+                        for pm in site.newest_first[:LISTED_INCIDENTS]])
+
+
+def year_page(site: Site, year: str, link: Linker) -> str:
+    """Every incident that started in one year, newest first."""
+    found = [pm for pm in site.newest_first if str(pm.started.year) == year]
+    return render("incidents.html", severity=link.to("severity.md"), year=year,
+                  total=len(found), years=incident_years(site, link),
+                  rows=[views.incident_row(site, pm, link) for pm in found])
+
+
+def incident_years(site: Site, link: Linker) -> list[YearLink]:
+    """Each year with incidents, newest first, with how many."""
+    counts = Counter(pm.started.year for pm in site.newest_first)
+    return [YearLink(str(year), counts[year], link.to(year_uri(year)))
+            for year in sorted(counts, reverse=True)]
 
 
 def causes_page(site: Site, link: Linker) -> str:

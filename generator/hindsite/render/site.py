@@ -19,14 +19,21 @@ from hindsite.config import Settings
 from hindsite.link import KnowledgeBase, Returns
 from hindsite.model import ActionItem, Postmortem, Suggestion
 from hindsite.render.figures import is_open
-from hindsite.render.links import DETAILS, SECTIONS, detail_uri, drafts_uri, listing_uri
+from hindsite.render.links import (
+    DETAILS,
+    SECTIONS,
+    detail_uri,
+    drafts_uri,
+    listing_uri,
+    year_uri,
+)
 
 T = TypeVar("T")
 PLACEHOLDER = "This page is built from the postmortems when the site is built."
 READS_OWN = frozenset({"incident", "drafts"})
 """Pages made of their incident's whole postmortem and the other incidents' records."""
-READS_RECORDS = frozenset({"cause", "service", "team", "incidents", "causes", "services",
-                           "teams", "action-items", "insights", "rules", "fields"})
+READS_RECORDS = frozenset({"cause", "service", "team", "year", "incidents", "causes",
+                           "services", "teams", "action-items", "insights", "rules", "fields"})
 """Pages made of the records alone (`hindsite.linked.record_part`): of the narratives, only
 the "Why it happened" sections, which suggestions compare."""
 
@@ -163,13 +170,16 @@ def _frozen(groups: dict[str, list[T]]) -> dict[str, tuple[T, ...]]:
 
 
 def site_pages(site: Site) -> list[Page]:
-    """Every generated page: the listings, then one page per incident, cause, service, team."""
+    """Every generated page: the listings, then one page per incident, year of incidents,
+    cause, service, team."""
     catalog = site.kb.catalog
     pages = [Page(listing_uri(s), s, "", title) for s, title in SECTIONS.items()]
     pages += [Page(detail_uri("incidents", pm.id), "incident", pm.id, f"{pm.id}: {pm.title}",
                    pm.tags) for pm in site.newest_first]
     pages += [Page(drafts_uri(pm.id), "drafts", pm.id, f"{pm.id}: drafts to send")
               for pm in site.newest_first]
+    pages += [Page(year_uri(year), "year", str(year), f"Incidents of {year}")
+              for year in sorted({pm.started.year for pm in site.newest_first})]
     pages += [Page(detail_uri("causes", c.key), "cause", c.key, c.title)
               for c in catalog.causes.values()]
     pages += [Page(detail_uri("services", s.key), "service", s.key, s.name)
