@@ -508,16 +508,6 @@ def test_the_action_items_page_lists_the_latest_closed_items_and_counts_the_rest
         site: Site) -> None:
     first = site.kb.by_id["PM-0001"]
 
-    def copy(n: int) -> Postmortem:
-        shift = timedelta(days=30 * n)
-        ident = f"PM-{n + 100}"
-        items = tuple(replace(i, incident=ident, due=i.due + shift if i.due else None,
-                              completed=i.completed + shift if i.completed else None)
-                      for i in first.action_items)
-        return replace(first, id=ident, started=first.started + shift,
-                       detected=first.detected + shift, action_items=items,
-                       resolved=first.resolved + shift if first.resolved else None)
-
     def page(count: int) -> str:
         small = build_site(link([monthly_copy(first, n) for n in range(count)], site.kb.catalog),
                            site.settings, AS_OF)
@@ -589,3 +579,29 @@ def test_the_incidents_page_shows_the_latest_and_each_year_has_a_page(site: Site
         assert all(pm.started.year == int(page.key) for pm in history
                    if f'href="../{pm.id}/"' in rows)
     assert sorted(shown) == sorted(pm.id for pm in history)
+
+
+def test_the_action_items_page_lists_each_team_s_open_items_due_first_and_links_the_rest(
+        site: Site) -> None:
+    """80 incidents a month apart, each with its items still open: each team's overdue
+    items are listed 50 at most, those due first, and its page has them all."""
+    first = site.kb.by_id["PM-0001"]
+    still_open = replace(first, action_items=tuple(
+        replace(i, status="open", completed=None, due=date(2020, 1, 1))
+        for i in first.action_items))
+    history = [monthly_copy(still_open, n) for n in range(80)]
+    small = build_site(link(history, site.kb.catalog), site.settings, AS_OF)
+    html = render_page(small, Page("action-items/index.md", "action-items", "", "A"),
+                       Linker("action-items/"))
+    section = html.split('<h2 id="overdue">', 1)[1].split("<h2", 1)[0]
+    owner = first.action_items[0].owner
+    mine = sum(1 for pm in history for i in pm.action_items if i.owner == owner)
+    assert mine > 50
+    team = section.split(f'<h3 id="overdue-{owner}">', 1)[1].split("<h3", 1)[0]
+    assert team.count("<tr") - team.count("<thead>") == 50
+    assert f"The 50 due first; {mine - 50} more, with all the team's open items, on " \
+           f'<a href="../teams/{owner}/#open-action-items">' in team
+    team_page = render_page(small, Page(f"teams/{owner}/index.md", "team", owner, owner),
+                            Linker(f"teams/{owner}/"))
+    listed = team_page.split('id="open-action-items"', 1)[1]
+    assert listed.count("<tr") - listed.count("<thead>") == mine

@@ -20,15 +20,21 @@ CLOSED = ("done", "wont-do")
 LISTED = 25
 """Closed items listed per team, and failed fixes listed, the latest: the rest are counted
 (each stays on its incident's page), so that the page grows with the open work, not with
-the whole history. Open and overdue items are all listed: they are the work to do."""
+the whole history."""
+LISTED_OPEN = 50
+"""Overdue and open items listed per team, those due first: the rest are counted, and all
+are on the team's page, so that the page grows with the number of teams, not with the work
+each has."""
 
 
 @dataclass(frozen=True, slots=True)
 class TeamItems:
     team: views.Named
     rows: tuple[views.ItemRow, ...]
-    earlier: int = 0
-    """Items of the group not listed, the earliest due."""
+    unlisted: int = 0
+    """Items of the group not listed: closed ones completed earliest (each on its incident's
+    page), or open ones due last (all on the team's page)."""
+    closed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +45,7 @@ class StatusGroup:
 
     @property
     def count(self) -> int:
-        return sum(len(t.rows) + t.earlier for t in self.teams)
+        return sum(len(t.rows) + t.unlisted for t in self.teams)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +84,9 @@ def action_items_page(site: Site, link: Linker) -> str:
 
 def team_items(site: Site, owner: str, items: list[ActionItem], link: Linker,
                closed: bool) -> TeamItems:
-    """A team's items of one group; of closed ones, the latest `LISTED`."""
-    shown = items[-LISTED:] if closed else items
+    """A team's items of one group: of closed ones, the latest `LISTED`; of open ones, the
+    `LISTED_OPEN` due first."""
+    shown = items[-LISTED:] if closed else items[:LISTED_OPEN]
     return TeamItems(views.team(site, owner, link),
                      tuple(views.item_row(site, item, link) for item in shown),
-                     len(items) - len(shown))
+                     len(items) - len(shown), closed)
