@@ -28,6 +28,8 @@ from typing import Any, Generic, TypeVar
 
 from platformdirs import user_cache_path
 
+from hindsite import pickling
+
 T = TypeVar("T")
 FOLDER = ".hindsite-cache"
 FORMAT = b"hindsite check cache 1"
@@ -151,8 +153,9 @@ class ResultCache(Generic[T]):
             return None
         return found
 
-    def put(self, key: str, value: T) -> None:
-        """Keep a result; a folder that cannot be written only means no cache."""
+    def put(self, key: str, value: T, payload: bytes | None = None) -> None:
+        """Keep a result; a folder that cannot be written only means no cache. `payload` is
+        the value already pickled by `pickling.dumps`, as a worker process sends it."""
         if self.memory is not None:
             self.memory[key] = value
             self.used.add(key)
@@ -162,7 +165,8 @@ class ResultCache(Generic[T]):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            if payload is None:
+                payload = pickling.dumps(value)
             with os.fdopen(handle, "wb") as out:
                 out.write(self._sign(key, payload) + payload)
             os.replace(temporary, path)

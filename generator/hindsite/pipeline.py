@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +21,7 @@ from dataclasses import replace
 from itertools import repeat
 from pathlib import Path
 
+from hindsite import pickling
 from hindsite.cache import ResultCache, cache_folder, signing_key
 from hindsite.checked import CheckResult, FileResult, Inputs
 from hindsite.compose import LoadProblem
@@ -201,9 +203,9 @@ def checked_files(paths: list[Path], catalog: Catalog | None, settings: Settings
     for n, (path, hit) in enumerate(zip(paths, cached, strict=True), 1):
         if n % 256 == 0:
             gc.freeze()
-        result = hit if hit is not None else next(fresh)
+        result, payload = (hit, None) if hit is not None else next(fresh)
         if hit is None and store is not None and keys is not None and keys[n - 1]:
-            store.put(keys[n - 1], result)
+            store.put(keys[n - 1], result, payload)
         yield with_file_images(result, path, settings)
 
 
@@ -232,24 +234,33 @@ def cache_key(store: ResultCache[FileResult], path: Path) -> str:
 
 
 def fresh_results(paths: list[Path], catalog: Catalog | None,
-                  settings: Settings) -> Iterator[FileResult]:
-    """Each file checked, in order, in worker processes when there are enough of them."""
+                  settings: Settings) -> Iterator[tuple[FileResult, bytes | None]]:
+    """Each file checked, in order, in worker processes when there are enough of them. A
+    worker sends its result pickled (`pickling.dumps`), and those bytes come along for the
+    cache to keep: the main process, which every result passes through, then only reads
+    each result, and never pickles it again."""
     jobs = worker_count()
     if len(paths) < PARALLEL_FROM or jobs < 2:
         for path in paths:
-            yield check_and_count(path, catalog, settings)
+            yield check_and_count(path, catalog, settings), None
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(jobs, mp_context=context) as pool:
         chunk = max(16, len(paths) // (jobs * 8))
-        yield from pool.map(check_and_count, paths, repeat(catalog), repeat(settings),
-                            chunksize=chunk)
+        for payload in pool.map(check_and_pickle, paths, repeat(catalog), repeat(settings),
+                                chunksize=chunk):
+            yield pickle.loads(payload), payload
 
 
 def worker_count() -> int:
     """HINDSITE_JOBS when it is a whole number (1 checks in this process), else the cores."""
     wanted = os.environ.get("HINDSITE_JOBS", "")
     return max(1, int(wanted)) if wanted.isdigit() else min(os.cpu_count() or 1, 4)
+
+
+def check_and_pickle(path: Path, catalog: Catalog | None, settings: Settings) -> bytes:
+    """`check_and_count`, pickled as the cache keeps it: the work of a worker process."""
+    return pickling.dumps(check_and_count(path, catalog, settings))
 
 
 def check_and_count(path: Path, catalog: Catalog | None, settings: Settings) -> FileResult:
