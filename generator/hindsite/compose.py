@@ -84,9 +84,10 @@ def compose(source: str, shown: str, *, first_line: int,
     """Build plain values from YAML text; recoverable problems are appended to `problems`."""
     builder = _Builder(Positions(shown), first_line - 1, problems)
     shielded, builder.restore = _shield_breaks(source)
+    feed = builder.feed
     try:
         for event in _events(shielded, Loader):
-            builder.feed(event)
+            feed(event)
     except yaml.MarkedYAMLError as err:
         if _parser_refused_depth(err):
             _find_first_collection_too_deep(shielded, shown, first_line)
@@ -131,10 +132,12 @@ def _reader_position(source: str, err: yaml.reader.ReaderError) -> tuple[int, in
 
 
 def _events(source: str, loader_class: Any) -> Iterator[yaml.Event]:
+    """Every event of the stream; both parsers answer None once it has ended."""
     loader = loader_class(source)
+    next_event = loader.get_event
     try:
-        while loader.check_event():
-            yield loader.get_event()
+        while (event := next_event()) is not None:
+            yield event
     finally:
         loader.dispose()
 
@@ -168,6 +171,8 @@ def _syntax_message(err: yaml.MarkedYAMLError, source: str) -> str:
     return text
 
 
+_SCALAR_TAGS = frozenset((None, "!", _STR_TAG))
+_COLLECTION_TAGS = frozenset((None, "!"))
 _UNCLOSED_SCALAR = ("while scanning a quoted", "while scanning a block scalar")
 _UNCLOSED_FLOW = ("while parsing a flow sequence", "while parsing a flow mapping")
 
@@ -212,28 +217,37 @@ class _Builder:
         return YAML_SYNTAX.at(where, _syntax_message(err, source))
 
     def feed(self, event: yaml.Event) -> None:
-        if isinstance(event, yaml.ScalarEvent):
-            for stand_in, original in self.restore.items():
-                event.value = event.value.replace(stand_in, original)
-            self._check_tag(event, allowed=(None, "!", _STR_TAG))
-            self._count(1, event)
-            value = resolve_scalar(event)
-            self._add(value, event, event.value, 1)
-        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            self._check_tag(event, allowed=(None, "!"))
-            if len(self.stack) >= MAX_DEPTH:
-                raise LoadProblem(TOO_DEEP.at(self._start(event),
-                                              f"nested more than {MAX_DEPTH} levels deep"))
-            self._count(1, event)
-            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-            frame = _Frame(container, event, self.nodes)
-            frame.path = self._child_path(event)
-            self.stack.append(frame)
-        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+        """One event; the types are compared exactly, scalars first, as most events are."""
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            self._scalar(event)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            self._open(event)
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             frame = self.stack.pop()
             self._add(frame.container, frame.start, None, self.nodes - frame.nodes_before + 1)
-        elif isinstance(event, yaml.AliasEvent):
+        elif kind is yaml.AliasEvent:
             self._alias(event)
+
+    def _scalar(self, event: Any) -> None:
+        for stand_in, original in self.restore.items():
+            event.value = event.value.replace(stand_in, original)
+        if event.tag not in _SCALAR_TAGS:
+            self._tag_problem(event)
+        self._count(1, event)
+        self._add(resolve_scalar(event), event, event.value, 1)
+
+    def _open(self, event: Any) -> None:
+        if event.tag not in _COLLECTION_TAGS:
+            self._tag_problem(event)
+        if len(self.stack) >= MAX_DEPTH:
+            raise LoadProblem(TOO_DEEP.at(self._start(event),
+                                          f"nested more than {MAX_DEPTH} levels deep"))
+        self._count(1, event)
+        container: Any = {} if type(event) is yaml.MappingStartEvent else []
+        frame = _Frame(container, event, self.nodes)
+        frame.path = self._child_path(event)
+        self.stack.append(frame)
 
     def _child_path(self, event: yaml.Event) -> YamlPath:
         if not self.stack:
@@ -248,7 +262,7 @@ class _Builder:
             return parent.path + (_DISCARDED,)
         return parent.path + (parent.key,)
 
-    def _alias(self, event: yaml.AliasEvent) -> None:
+    def _alias(self, event: Any) -> None:
         if event.anchor not in self.anchors:
             raise LoadProblem(YAML_SYNTAX.at(self._start(event),
                                              f"alias *{event.anchor} names no anchor"))
@@ -264,58 +278,59 @@ class _Builder:
                 f"the document expands to more than {MAX_NODES} values; "
                 "write values out instead of repeating aliases"))
 
-    def _check_tag(self, event: Any, allowed: tuple[str | None, ...]) -> None:
-        if event.tag not in allowed:
-            self.problems.append(YAML_TAG.at(
-                self._start(event), f"remove the YAML tag {_tag_as_written(event.tag)}: "
-                "only plain values are read"))
+    def _tag_problem(self, event: Any) -> None:
+        self.problems.append(YAML_TAG.at(
+            self._start(event), f"remove the YAML tag {_tag_as_written(event.tag)}: "
+            "only plain values are read"))
 
     def _start(self, event: yaml.Event) -> Position:
         mark: Any = event.start_mark
         return self.pos(mark.line, mark.column)
 
-    def _add(self, value: Any, event: yaml.Event, raw: str | None, size: int,
+    def _add(self, value: Any, event: Any, raw: str | None, size: int,
              anchor: bool = True) -> None:
-        anchor_name = getattr(event, "anchor", None)
-        if anchor and anchor_name:
-            self.anchors[anchor_name] = (value, size)
-        start = self._start(event)
+        """Place a finished value in its parent, recording where it stands. Lines and columns
+        are worked out here from the event's marks, without a Position for every value."""
+        if anchor and event.anchor:
+            self.anchors[event.anchor] = (value, size)
+        mark = event.start_mark
+        line, col = mark.line + 1 + self.line_offset, mark.column + 1
         if not self.stack:
             self.root = value
-            self.positions.values[()] = (start.line, start.col, start.line)
+            self.positions.values[()] = (line, col, line)
             return
         frame = self.stack[-1]
-        if isinstance(frame.container, list):
-            self._place(frame.path + (len(frame.container),), value, event, raw)
-            frame.container.append(value)
+        container = frame.container
+        if type(container) is list:
+            ypath = frame.path + (len(container),)
+            container.append(value)
         elif frame.key is None:
-            self._take_key(frame, value, raw, start)
+            self._take_key(frame, raw, line, col)
+            return
         else:
             key, frame.key = frame.key, None
-            if key not in frame.container:
-                self._place(frame.path + (key,), value, event, raw)
-                frame.container[key] = value
+            if key in container:
+                return
+            ypath = frame.path + (key,)
+            container[key] = value
+        self.positions.values[ypath] = (line, col, event.end_mark.line + 1 + self.line_offset)
+        if raw is not None and type(value) is not str:
+            self.positions.raw[ypath] = raw
 
-    def _take_key(self, frame: _Frame, value: Any, raw: str | None, start: Position) -> None:
+    def _take_key(self, frame: _Frame, raw: str | None, line: int, col: int) -> None:
         if raw is None:
-            raise LoadProblem(YAML_SYNTAX.at(start, "a mapping key must be plain text"))
+            raise LoadProblem(YAML_SYNTAX.at(Position(self.positions.path, line, col),
+                                             "a mapping key must be plain text"))
         if raw in frame.container:
             first = self.positions.keys[frame.path + (raw,)]
             self.problems.append(DUPLICATE_KEY.at(
-                start, f"duplicate key '{raw}' (first at line {first[0]}); keep one of them",
+                Position(self.positions.path, line, col),
+                f"duplicate key '{raw}' (first at line {first[0]}); keep one of them",
                 related=(Position(self.positions.path, *first),)))
         else:
-            self.positions.keys[frame.path + (raw,)] = (start.line, start.col)
+            self.positions.keys[frame.path + (raw,)] = (line, col)
         frame.duplicate = raw in frame.container
         frame.key = raw
-
-    def _place(self, ypath: YamlPath, value: Any, event: yaml.Event, raw: str | None) -> None:
-        start = self._start(event)
-        end_mark: Any = event.end_mark
-        end_line = end_mark.line + 1 + self.line_offset
-        self.positions.values[ypath] = (start.line, start.col, end_line)
-        if raw is not None and not isinstance(value, str):
-            self.positions.raw[ypath] = raw
 
 
 def _rest_of(source: str, line: int, column: int) -> str:
@@ -345,10 +360,16 @@ class _Frame:
         self.duplicate = False
 
 
+_MAYBE_NOT_TEXT = frozenset(("", *"~nNtTfF+-.0123456789"))
+"""The first characters of a null, a boolean or a number: any other plain scalar is text."""
+
+
 def resolve_scalar(event: yaml.ScalarEvent) -> Any:
     """YAML 1.2 core schema for plain scalars; quoted, block and `!!str` scalars are text."""
     text: str = event.value
     if event.style or event.tag in (_STR_TAG, "!") or not event.implicit[0]:
+        return text
+    if text[:1] not in _MAYBE_NOT_TEXT:
         return text
     if text in ("", "~", "null", "Null", "NULL"):
         return None
