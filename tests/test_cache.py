@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from hindsite import cache, checked, pipeline
+from hindsite import cache, checked, pickling, pipeline
 from hindsite.config import Settings
+from hindsite.diagnostics import Diagnostic, Severity
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,3 +82,16 @@ def test_an_entry_not_signed_here_is_never_unpickled(
     assert store.get(key) is None
     result = pipeline.run_check(Settings())
     assert "PM-0004" in result.kb.by_id
+
+
+def test_values_pickled_by_their_fields_come_back_the_same(project: Path) -> None:
+    """`pickling.dumps` writes each dataclass as its class and its fields, and the standard
+    unpickler rebuilds it with its constructor: every value a check keeps comes back equal
+    and alike, and a message already made printable stays as it is."""
+    result = pipeline.run_check(Settings(), reuse=False)
+    values = [*result.kb.postmortems, *result.diagnostics,
+              Diagnostic("a.md", 1, 1, Severity.ERROR, "HS100", "bad \x1b[31m value")]
+    for value in values:
+        again = pickle.loads(pickling.dumps(value))
+        assert again == value and repr(again) == repr(value)
+        assert pickle.loads(pickling.dumps(value, shared=False)) == value

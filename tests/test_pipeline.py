@@ -52,3 +52,18 @@ def test_link_stage_leaves_the_cycle_collector_as_it_found_it(enabled: bool) -> 
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+def test_results_from_workers_are_kept_as_one_process_reads_them(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker sends its result pickled and the cache keeps those very bytes: a later check
+    in one process takes every file from them, and gets what a fresh check gives."""
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
+    shared = pipeline.run_check(Settings())
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 10**9)
+    monkeypatch.setattr(pipeline, "check_and_count", None)
+    cached = pipeline.run_check(Settings())
+    assert cached.diagnostics == shared.diagnostics
+    assert cached.kb.postmortems == shared.kb.postmortems
+    assert cached.kb.suggestions == shared.kb.suggestions
