@@ -6,10 +6,9 @@ so is everything those stages made, and a check can keep it (`whole_check`, and
 from __future__ import annotations
 
 import hashlib
-import io
-import pickle
 from dataclasses import replace
 
+from hindsite import pickling
 from hindsite.model import Postmortem, normalise_heading
 
 WHY = "Why it happened"
@@ -35,13 +34,8 @@ def record_part(pm: Postmortem) -> Postmortem:
 
 
 def digest(pm: Postmortem) -> bytes:
-    """A hash of the value, the same for equal values however their parts are shared (the
-    pickler's memo is off: a value is written out wherever it appears)."""
-    out = io.BytesIO()
-    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True
-    pickler.dump(pm)
-    return hashlib.blake2b(out.getvalue(), digest_size=16).digest()
+    """A hash of the value, the same for equal values however their parts are shared."""
+    return hashlib.blake2b(pickling.dumps(pm, shared=False), digest_size=16).digest()
 
 
 def linked_digest(pm: Postmortem | None) -> bytes:

@@ -25,11 +25,14 @@ PROTOCOL = pickle.HIGHEST_PROTOCOL
 Reducer = Callable[[Any], Any]
 
 
-def dumps(value: Any) -> bytes:
-    """`value` pickled, its dataclasses by their fields; `pickle.loads` reads it back."""
+def dumps(value: Any, *, shared: bool = True) -> bytes:
+    """`value` pickled, its dataclasses by their fields; `pickle.loads` reads it back.
+    Without `shared`, a part met twice is written out twice (the pickler's memo is off), so
+    that equal values give equal bytes however their parts are shared."""
     out = io.BytesIO()
     pickler = pickle.Pickler(out, protocol=PROTOCOL)
     pickler.dispatch_table = _REDUCERS
+    pickler.fast = not shared
     pickler.dump(value)
     return out.getvalue()
 
