@@ -1,6 +1,7 @@
 """Wall time and peak memory of `hindsite check` on synthetic knowledge bases: with an empty
 cache (cold), again with nothing changed (warm), and after one postmortem changed, each
-beside the cold check of the same size as a ratio.
+beside the cold check of the same size as a ratio; and the CPU time of the cold check, its
+worker processes' included, the steadier figure on a machine that others share.
 
 Prints the median of several runs at each size, and how each grows with the number of
 postmortems. Knowledge bases are generated once into benchmarks/out/; each size gets a cache
@@ -37,9 +38,10 @@ def knowledge_base(count: int) -> Path:
     return folder
 
 
-def measure(folder: Path, env: dict[str, str]) -> tuple[float, float]:
-    """Seconds and peak resident megabytes of one `hindsite check` in `folder` (the largest
-    single process: with workers, each of them holds less than the main process)."""
+def measure(folder: Path, env: dict[str, str]) -> tuple[float, float, float]:
+    """Seconds, CPU seconds (user and system, of the check and the workers it waited for) and
+    peak resident megabytes of one `hindsite check` in `folder` (the largest single process:
+    with workers, each of them holds less than the main process)."""
     command = [sys.executable, "-m", "hindsite", "check", "--format", "json"]
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=folder, stdout=subprocess.DEVNULL, env=env)
@@ -47,17 +49,17 @@ def measure(folder: Path, env: dict[str, str]) -> tuple[float, float]:
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         sys.exit(f"{command} failed with status {status}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def runs_of(count: int, runs: int, jobs: str) -> dict[str, list[tuple[float, float]]]:
+def runs_of(count: int, runs: int, jobs: str) -> dict[str, list[tuple[float, float, float]]]:
     """Each kind of check, `runs` times, on the knowledge base of `count` postmortems."""
     folder = knowledge_base(count)
     cache = OUT / f"cache-{count}"
     env = {**os.environ, "HINDSITE_JOBS": jobs, "HINDSITE_CACHE": str(cache)}
     edited = sorted((folder / "postmortems").glob("*/*.md"))[count // 2]
     original = edited.read_bytes()
-    found: dict[str, list[tuple[float, float]]] = {kind: [] for kind in KINDS}
+    found: dict[str, list[tuple[float, float, float]]] = {kind: [] for kind in KINDS}
     try:
         for run in range(runs):
             shutil.rmtree(cache, ignore_errors=True)
@@ -82,24 +84,26 @@ def main() -> None:
     parsed = args.parse_args()
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
           f"load average {os.getloadavg()[0]:.1f}, HINDSITE_JOBS={parsed.jobs or 'default'}")
-    print(f"{'N':>7} | {'cold':>16} | {'warm':>8} {'/cold':>6} | {'narrative':>9} {'/cold':>6} | "
-          f"{'record':>8} {'/cold':>6} | runs (s)")
+    print(f"{'N':>7} | {'cold':>8} {'cpu':>8} {'memory':>8} | {'warm':>8} {'/cold':>6} | "
+          f"{'narrative':>9} {'/cold':>6} | {'record':>8} {'/cold':>6} | runs (s)")
     medians: dict[int, dict[str, float]] = {}
     for count in parsed.sizes:
         found = runs_of(count, parsed.runs, parsed.jobs)
         wall = {kind: statistics.median(r[0] for r in found[kind]) for kind in KINDS}
-        memory = statistics.median(r[1] for r in found["cold"])
-        medians[count] = {**wall, "memory": memory}
+        cpu = statistics.median(r[1] for r in found["cold"])
+        memory = statistics.median(r[2] for r in found["cold"])
+        medians[count] = {**wall, "cold cpu": cpu, "memory": memory}
         every = "; ".join(f"{kind} " + ", ".join(f"{r[0]:.2f}" for r in found[kind])
                           for kind in KINDS)
         changes = " | ".join(f"{wall[kind]:{7 if kind == 'record' else 8}.2f} s "
                              f"{wall[kind] / wall['cold']:6.3f}" for kind in KINDS[1:])
-        print(f"{count:>7,} | {wall['cold']:6.2f} s {memory:5.0f} MB | {changes} | {every}")
+        print(f"{count:>7,} | {wall['cold']:6.2f} s {cpu:6.2f} s {memory:5.0f} MB | {changes} | "
+              f"{every}; cold cpu " + ", ".join(f"{r[1]:.2f}" for r in found["cold"]))
     print(f"load average after: {os.getloadavg()[0]:.1f}")
     sizes = sorted(medians)
     for small, large in zip(sizes, sizes[1:], strict=False):
         grown = ", ".join(f"{kind} x{medians[large][kind] / medians[small][kind]:.1f}"
-                          for kind in (*KINDS, "memory"))
+                          for kind in (*KINDS, "cold cpu", "memory"))
         print(f"  N x{large / small:.0f}: {grown}")
 
 

@@ -141,7 +141,7 @@ def check_rows(table: Table) -> None:
     table.add("`hindsite check`: after one title changed / empty cache",
               statistics.median(r[0] for r in found["record"]), cold, "s", ".2f")
     table.add("`hindsite check`: peak memory, empty cache",
-              statistics.median(r[1] for r in found["cold"]), None, "MB", ".0f")
+              statistics.median(r[2] for r in found["cold"]), None, "MB", ".0f")
 
 
 def serve_rows(table: Table, edits: int = 3) -> None:
