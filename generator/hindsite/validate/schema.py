@@ -149,25 +149,30 @@ def is_valid(data: Any, name: str, severity_levels: tuple[str, ...] = ()) -> boo
 
 
 def take_text_as_written(data: Any, name: str, positions: Positions) -> Any:
-    """Where the schema wants a string, use a plain scalar's source text instead of its number."""
+    """Where the schema wants a string, use a plain scalar's source text instead of its number.
+    Only the mappings and lists that lead to such a scalar are copied; the rest is shared."""
     if not positions.raw:
         return data
     root = configured_schema(name)
-    return _as_written(data, root, root, positions, ())
+    toward = {ypath[:n] for ypath in positions.raw for n in range(len(ypath) + 1)}
+    return _as_written(data, root, root, positions, (), toward)
 
 
 def _as_written(data: Any, schema: dict[str, Any], root: dict[str, Any], positions: Positions,
-                ypath: YamlPath) -> Any:
+                ypath: YamlPath, toward: set[YamlPath]) -> Any:
+    if ypath not in toward:
+        return data
     schema = resolve(schema, root)
     if ypath in positions.raw and schema.get("type") == "string":
         return positions.raw[ypath]
     if isinstance(data, dict):
         props = schema.get("properties", {})
-        return {k: _as_written(v, props.get(k, {}), root, positions, ypath + (k,))
+        return {k: _as_written(v, props.get(k, {}), root, positions, ypath + (k,), toward)
                 for k, v in data.items()}
     if isinstance(data, list):
         items = schema.get("items", {})
-        return [_as_written(v, items, root, positions, ypath + (i,)) for i, v in enumerate(data)]
+        return [_as_written(v, items, root, positions, ypath + (i,), toward)
+                for i, v in enumerate(data)]
     return data
 
 
