@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hindsite import guard
 from hindsite.guard import (
     content_security_policy,
     full_scan,
     guarded_page,
     page_problems,
     quick_scan,
+    tag_problems,
     with_policy,
 )
+from hindsite.inert import TAGS, TEXT, WORDS, inert_run_end
 
 PAGE = """<!doctype html><html><head>
 <meta charset="utf-8">
@@ -122,3 +127,49 @@ def test_a_tooltip_that_reads_like_a_script_url_is_text() -> None:
     assert page_problems(PAGE.format(content=content), content) == []
     content = '<a href="javascript:alert(1)" title="x">PM-1</a>'
     assert page_problems(PAGE.format(content=content), content) != []
+
+
+def test_no_plain_tag_or_attribute_is_one_the_guard_looks_at() -> None:
+    """The quick reading passes over plain tags without reading them (`hindsite.inert`): were
+    the guard to look at one of these names, the plain shapes would have to leave it out."""
+    plain = ("", "x", "../x/", "#a", "a b", "https://e.x/a.png", "x:y")
+    for tag in TAGS:
+        for name in WORDS | TEXT | {"data-x", "aria-x"}:
+            shown = ("javascript:x", " vbscript:x", "url(https://e.x/a)") if name in TEXT else ()
+            for value in plain + shown:
+                assert tag_problems(tag, {name: value}) == [], (tag, name, value)
+
+
+PLAIN = ['<a href="../x/">', '<a href="">', '<a href="javascript:x">', '<a href="Vbscript:x">',
+         '<a href=" javascript:x">', '<a href="&#106;avascript:x">', '<a href="java\tscript:x">',
+         '<a href="\x01javascript:x">', '<a title="javascript:x">', '<a title="a &amp; b">',
+         '<a title="</a>">', '<td data-label="x">', '<td data-x="javascript:x">',
+         '<span class="a b">', '<input checked/>', '<br/>', '<br />', '<p class="x" >',
+         '<p class="x"/ >', '<p class="x"class="y">', '<p  class="x">', "<p class='x'>",
+         '<p class=x>', '<p class="\x0bx">', '<p class="x\xa0y">', '<p class="a" \xa0>',
+         '<p classx="y">', '<a xtitle="javascript:x">', '<p class="x" onclick="y">',
+         '<A HREF="x">', '<abbr title="\uff2a">',
+         '<img src="x.png">', '<image href="https://e.x/a">', '<path d="M0 0"/>',
+         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1">', '<title>', '</title>',
+         '<style>', '</style>', '<script>', '</script>', '<textarea>', '</ a>', '</a>', '</',
+         '<!-- c -->', "<!--", "-->", "text", "<", ">", '"', "'", "=", " ", "\n", "\x00"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(parts=st.lists(st.sampled_from(PLAIN), max_size=14),
+       cut=st.tuples(st.integers(0, 14), st.integers(0, 14)))
+def test_passing_over_plain_markup_changes_nothing_the_quick_reading_finds(
+        parts: list[str], cut: tuple[int, int]) -> None:
+    html = "".join(parts)
+    content = (len("".join(parts[:min(cut)])), len("".join(parts[:max(cut)])))
+    passing_over = quick_scan(html, content)
+    with patch.object(guard, "inert_run_end", lambda html, start: start):
+        assert passing_over == quick_scan(html, content), html
+    assert passing_over is None or passing_over == full_scan(html, content), html
+
+
+def test_a_run_of_plain_markup_is_passed_over_in_one_step() -> None:
+    html = '<li class="md-nav__item"><a href="../x/" title="PM-1">PM-1 &amp; 2</a></li><p>'
+    assert inert_run_end(html, 0) == len(html)
+    for unread in ('<a href="javascript:x">', '<a xtitle="javascript:x">', '<a class=x>'):
+        assert inert_run_end(unread, 0) == 0, unread
