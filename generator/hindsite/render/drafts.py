@@ -59,10 +59,11 @@ class Draft:
 
 @cache
 def text_environment() -> Environment:
-    """Plain text: the drafts page escapes the finished draft once, as a whole."""
+    """Plain text: the drafts page escapes the finished draft once, as a whole. Package data,
+    not checked on disk again each time a draft is written (as `templating.environment`)."""
     return Environment(loader=PackageLoader("hindsite.render", "templates/drafts"),
                        autoescape=False, undefined=StrictUndefined, trim_blocks=True,
-                       lstrip_blocks=True, keep_trailing_newline=True)
+                       lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
 
 
 def drafts(site: Site, ident: str) -> tuple[tuple[Shape, str], ...]:

@@ -30,9 +30,12 @@ from hindsite.render.figures import (
 
 @cache
 def environment() -> Environment:
+    """The one environment of the pages. Templates are package data, never edited while a
+    build or a server runs, so they are not checked on disk again each time one is used
+    (`auto_reload`: a file system call for every template and import of every page)."""
     env = Environment(loader=PackageLoader("hindsite.render", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
+                      keep_trailing_newline=True, auto_reload=False)
     env.filters.update(moment=format_moment, day=format_day, duration=format_duration,
                        number=format_number, label=label, sentence=sentence)
     env.globals.update(toc=_record, toc_all=_record_all)
