@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 from markupsafe import Markup
 
+from hindsite.link import KnowledgeBase, Recurrence, completed_by
 from hindsite.model import Postmortem, Suggestion, normalise_heading
 from hindsite.render import views
 from hindsite.render.figures import is_open, is_overdue
@@ -155,16 +159,48 @@ def cause_page(site: Site, key: str, link: Linker) -> str:
     came_back = [hint(site, s.earlier_incident, s.earlier_cause, s.incident, s.cause, s, link)
                  for s in likeliest if kb.catalog.resolve(s.earlier_cause) == resolved]
     merged = sorted(keys - {key})
-    undelivered = {item.ref for pm in history for c in pm.causes if c.key in keys
-                   for item in kb.recurrence(pm.id, c.key).undelivered_fixes}
     return render("cause.html", cause=kb.catalog.causes[key], row=cause_row(site, key, link),
-                  undelivered=sorted(undelivered),
+                  undelivered=sorted(undelivered_fixes(kb, history, keys)),
                   occurrences=occurrences, older=older,
                   fixes=cause_fixes(site, key, link, since=len(older)), as_of=site.as_of,
                   kept_under=views.cause(site, resolved, link) if resolved != key else None,
                   merged=[views.cause(site, k, link) for k in merged],
                   reads_like=reads_like, came_back=came_back,
                   more_hints=len(hints) - len(likeliest))
+
+
+def undelivered_fixes(kb: KnowledgeBase, history: tuple[Postmortem, ...],
+                      keys: frozenset[str]) -> set[str]:
+    """Every fix that was due and not done when its cause came back, over the occurrences
+    of `history` under `keys` (each occurrence's `Recurrence.undelivered_fixes`, together).
+
+    Asking each occurrence walks all the earlier ones again, which grows with the square of
+    a cause's history; occurrences that share a chain and keys are answered in one walk."""
+    along: dict[tuple[int, frozenset[str] | str], list[Recurrence]] = defaultdict(list)
+    for pm in history:
+        for c in pm.causes:
+            if c.key in keys:
+                r = kb.recurrence(pm.id, c.key)
+                along[(id(r.chain), r.keys or r.cause)].append(r)
+    return {ref for shared in along.values() for ref in _undelivered_along(shared)}
+
+
+def _undelivered_along(shared: list[Recurrence]) -> Iterator[str]:
+    """The refs of the fixes on a chain that some of these occurrences (all on that chain,
+    for the same keys) found due and not done: walking the chain back from its end, the
+    days of the occurrences that come after each incident are at hand, sorted."""
+    chain, keys = shared[0].chain, shared[0].keys or shared[0].cause
+    coming = sorted(shared, key=lambda r: r.earlier_end)
+    days: list[date] = []
+    for n in range(len(chain) - 1, -1, -1):
+        while coming and coming[-1].earlier_end > n:
+            bisect.insort(days, coming.pop().started_day)
+        for item in chain[n].fixes_for(keys) if days else ():
+            if item.due is None:
+                continue
+            first = bisect.bisect_left(days, item.due)
+            if first < len(days) and not completed_by(item, days[first]):
+                yield item.ref
 
 
 def hint(site: Site, incident: str, cause: str, other: str, other_cause: str,
