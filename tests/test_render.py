@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import replace
@@ -48,6 +49,7 @@ from hindsite.render import (
 from hindsite.render.charts import Column, nice_step, stacked_columns
 from hindsite.render.drafts import drafts
 from hindsite.render.figures import format_duration, format_moment
+from hindsite.render.listings import undelivered_fixes
 from hindsite.render.narrative import clean, render_markdown
 from hindsite.render.verdict import verdict
 from hindsite.rules import all_rules
@@ -482,6 +484,32 @@ def test_a_cause_s_page_tells_the_latest_occurrences_and_lists_the_rest(site: Si
     assert "PM-103/" not in fixes and "PM-104/" in fixes
     assert len(cause_html(60)) - len(cause_html(20)) < 40 * 60  # ids only
     assert 'class="hs-older"' not in cause_html(10)
+
+
+def test_a_cause_s_undelivered_fixes_are_those_its_occurrences_find(site: Site) -> None:
+    """One walk along the chain names the fixes each occurrence finds due and not done."""
+    first = site.kb.by_id["PM-0001"]
+    rng = random.Random(7)
+
+    def varied(n: int) -> Postmortem:
+        pm = monthly_copy(first, n)
+        items = []
+        for item in pm.action_items:
+            due = pm.started.date() + timedelta(days=rng.randint(-40, 90))
+            done = rng.random() < 0.5
+            items.append(replace(item, due=due if rng.random() < 0.8 else None,
+                                 status="done" if done else rng.choice(["open", "wont-do"]),
+                                 completed=due + timedelta(days=rng.randint(-30, 60))
+                                 if done else None))
+        return replace(pm, action_items=tuple(items))
+
+    kb = link([varied(n) for n in range(40)], site.kb.catalog)
+    for key in {c.key for pm in kb.by_id.values() for c in pm.causes}:
+        history, keys = kb.history(key), kb.keys_of(key)
+        each = {item.ref for pm in history for c in pm.causes if c.key in keys
+                for item in kb.recurrence(pm.id, c.key).undelivered_fixes}
+        assert undelivered_fixes(kb, history, keys) == each, key
+        assert each or key != first.causes[0].key
 
 
 def old_earlier_fix_verdict(site: Site, pm: Postmortem) -> str:
