@@ -60,8 +60,8 @@ def sources(memory: Memory, result: CheckResult, records: dict[str, bytes], *,
     """The keys of this check's inputs, as `memory` holds them: each file's content key
     (which covers the catalog, the settings and hindsite's code), the digest of each
     record (`records`, by file key: made for new files only, and left with just this
-    check's) with the catalog, and the key of the whole check. Images are files of their own, so the
-    addresses the check gave them (made from their content) are added."""
+    check's) with the catalog, and the key of the whole check. Images are files of their
+    own, so the addresses the check gave them (made from their content) are added."""
     files = {found.postmortem.path: key for key, found in memory.results.items()
              if found.postmortem is not None}
     postmortems = list(result.kb.by_id.values())
