@@ -1,8 +1,9 @@
 """While serving, the search index is written after the pages.
 
-A rebuild's pages are served, and the browser reloaded, as soon as they are written, with
-the last build's index in place; the new index replaces it once Pagefind has taken every
-page, a few seconds later. A build (`mkdocs build`) always waits for its index.
+A rebuild's pages are served, and the browser reloaded, as soon as they are written; the
+last build's index is put in place just after, and the new index replaces it once
+Pagefind has taken every page, a few seconds later. A build (`mkdocs build`) always waits
+for its index.
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ class LaterSearch:
         self._stopping = False
 
     def finish(self, index: SearchIndex, site_dir: Path) -> None:
-        """Put the last index into the site now, and the new one when it is written."""
+        """Put the last index into the site, then the new one when it is written, both after
+        the build (an index is a file per page: writing one takes a second at 1,000)."""
         self.stop()
-        put(self.bundle, site_dir / BUNDLE)
         self._index, self._stopping = index, False
         self._thread = threading.Thread(target=self._write, args=(index, site_dir),
                                         daemon=True)
@@ -57,6 +58,7 @@ class LaterSearch:
             self._thread.join()
 
     def _write(self, index: SearchIndex, site_dir: Path) -> None:
+        put(self.bundle, site_dir / BUNDLE)
         with tempfile.TemporaryDirectory(prefix="hindsite-search-") as folder:
             try:
                 index.write(Path(folder))
