@@ -20,6 +20,7 @@ team's docs/ has no page of its own at that address; in them and in the team's p
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -152,6 +153,9 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
             if self.serving else None
         self.pages = publish(files, config, self.site, self.published if self.serving else None,
                              self.sources.records if self.sources else "")
+        if not self.serving:
+            gc.freeze()  # what the check and site made lives to the end of the build: the
+            # collector need not walk it again while the pages render (unfrozen at the end)
         return files
 
     @event_priority(100)
@@ -214,6 +218,7 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         return guarded(output_content, "", template_name)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        gc.unfreeze()
         self.write_search(config)
         log.debug(summary(self.spent))
 
@@ -231,6 +236,7 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
             raise PluginError(f"search: {err}") from None
 
     def on_build_error(self, *, error: Exception) -> None:
+        gc.unfreeze()
         self.stop_search()
 
     def on_shutdown(self) -> None:
