@@ -77,6 +77,14 @@ def with_images(pm: Postmortem, source: Path, root: Path) -> tuple[Postmortem, l
     return replace(pm, image_files=tuple(published.values())), problems
 
 
+def outcomes(incident: str, source: Path, images: tuple[Reference, ...],
+             root: Path) -> tuple[PublishedImage | Diagnostic, ...]:
+    """What each image gives now, in order: images are files that no key of a postmortem
+    covers, so a check that keeps its last result (`whole_check`, `memory`) compares these
+    before taking it again."""
+    return tuple(publishable(incident, image, source, root) for image in images)
+
+
 def file_path(src: str) -> str:
     """The file a relative image URL names: no query or fragment, percent-escapes decoded."""
     return unquote(src.split("#", 1)[0].split("?", 1)[0])

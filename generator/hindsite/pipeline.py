@@ -27,7 +27,7 @@ from hindsite.checked import CheckResult, FileResult, Inputs
 from hindsite.compose import LoadProblem
 from hindsite.config import Settings
 from hindsite.diagnostics import Diagnostic, Position
-from hindsite.images import publishable, with_images
+from hindsite.images import outcomes, with_images
 from hindsite.link import KnowledgeBase, link
 from hindsite.load import (
     INTERNAL,
@@ -80,8 +80,7 @@ def run_check(settings: Settings, *, reuse: bool = True, progress: Progress | No
 def images_shown(result: CheckResult, root: Path) -> tuple[tuple[str, Images], ...]:
     """What each image the narratives show gives now, by incident: images are other files,
     which no key covers, so the last check is taken again only if they give the same."""
-    return tuple((pm.id, tuple(publishable(pm.id, image, Path(pm.path), root)
-                               for image in pm.images))
+    return tuple((pm.id, outcomes(pm.id, Path(pm.path), pm.images, root))
                  for pm in result.kb.by_id.values() if pm.images)
 
 

@@ -24,7 +24,7 @@ from hindsite.cache import ResultCache
 from hindsite.checked import FileResult, Inputs
 from hindsite.config import Settings
 from hindsite.diagnostics import Diagnostic, Position
-from hindsite.images import publishable
+from hindsite.images import outcomes
 from hindsite.linked import linked_digest, linked_part
 from hindsite.model import PublishedImage, Reference
 from hindsite.pipeline import (
@@ -137,16 +137,11 @@ def summary_of(result: FileResult, root: Path) -> FileSummary:
     pm = result.postmortem
     if pm is None:
         return FileSummary(tuple(result.problems), result.claim, b"", None)
-    images = (pm.id, Path(pm.path), pm.images, outcomes_of(pm.id, Path(pm.path), pm.images,
-                                                           root)) if pm.images else None
+    images = (pm.id, Path(pm.path), pm.images, outcomes(pm.id, Path(pm.path), pm.images,
+                                                        root)) if pm.images else None
     return FileSummary(tuple(result.problems), result.claim, linked_digest(pm), images)
 
 
-def outcomes_of(incident: str, source: Path, images: tuple[Reference, ...],
-                root: Path) -> tuple[PublishedImage | Diagnostic, ...]:
-    return tuple(publishable(incident, image, source, root) for image in images)
-
-
 def images_unchanged(summaries: Iterable[FileSummary], root: Path) -> bool:
-    return all(outcomes_of(*s.images[:3], root) == s.images[3]
+    return all(outcomes(*s.images[:3], root) == s.images[3]
                for s in summaries if s.images is not None)
