@@ -204,10 +204,12 @@ class HindsitePlugin(BasePlugin[Options]):  # type: ignore[no-untyped-call]  # a
         """Every page, last: nothing that runs or fetches from elsewhere may leave the build."""
         uri = page.file.src_uri
         if self.serving and uri in self.kept.reused:
-            return self.kept.written(uri, output)
+            return self.kept.page(uri)
         content = page.content or ""
         safe = guarded(compacted(output, content), content, uri)
-        return self.kept.written(uri, safe) if self.serving else safe
+        if self.serving:
+            self.kept.keep_page(uri, safe)
+        return safe
 
     @event_priority(-100)
     @timed("guard")

@@ -122,14 +122,13 @@ class KeptPages:
         kept = self.last.get(uri)
         if reads is None or kept is None or kept.reads != reads:
             return None
-        self.keep_body(uri, reads, kept.body, kept.headings)
+        self.now[uri] = Kept(reads, kept.body, kept.headings)
         return _text(kept.body), list(kept.headings)
 
-    def keep_body(self, uri: str, reads: str | None, body: str | bytes,
+    def keep_body(self, uri: str, reads: str | None, body: str,
                   headings: Iterable[Heading]) -> None:
         if reads is not None:
-            packed = body if isinstance(body, bytes) else _packed(body)
-            self.now[uri] = Kept(reads, packed, tuple(headings))
+            self.now[uri] = Kept(reads, _packed(body), tuple(headings))
 
     def reuse_page(self, page: Page, nav: Navigation) -> bool:
         """Whether the page as written last time is this page: the theme then renders nothing
@@ -144,16 +143,15 @@ class KeptPages:
         self.reused.add(uri)
         return True
 
-    def written(self, uri: str, output: str) -> str:
-        """The page to write: the kept one if the theme reused it, else `output` (guarded),
-        which is kept for the next build."""
+    def page(self, uri: str) -> str:
+        """The page as written last time, for a page the theme did not render again."""
+        return _text(self.now[uri].output)
+
+    def keep_page(self, uri: str, output: str) -> None:
+        """Keep the page as written (guarded) for the next build, if the theme keyed it."""
         now = self.now.get(uri)
-        if now is None or not now.around:
-            return output
-        if uri in self.reused:
-            return _text(now.output)
-        now.output = _packed(output)
-        return output
+        if now is not None and now.around:
+            now.output = _packed(output)
 
     def around(self, page: Page, nav: Navigation) -> str:
         """A key of everything the theme writes around a page's body."""
