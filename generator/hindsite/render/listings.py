@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -100,7 +100,7 @@ def incidents_page(site: Site, link: Linker) -> str:
 
 def year_page(site: Site, year: str, link: Linker) -> str:
     """Every incident that started in one year, newest first."""
-    found = [pm for pm in site.newest_first if str(pm.started.year) == year]
+    found = site.by_year[int(year)]
     return render("incidents.html", severity=link.to("severity.md"), year=year,
                   total=len(found), years=incident_years(site, link),
                   rows=[views.incident_row(site, pm, link) for pm in found])
@@ -108,9 +108,8 @@ def year_page(site: Site, year: str, link: Linker) -> str:
 
 def incident_years(site: Site, link: Linker) -> list[YearLink]:
     """Each year with incidents, newest first, with how many."""
-    counts = Counter(pm.started.year for pm in site.newest_first)
-    return [YearLink(str(year), counts[year], link.to(year_uri(year)))
-            for year in sorted(counts, reverse=True)]
+    return [YearLink(str(year), len(found), link.to(year_uri(year)))
+            for year, found in sorted(site.by_year.items(), reverse=True)]
 
 
 def causes_page(site: Site, link: Linker) -> str:

@@ -28,6 +28,7 @@ from hindsite.render.links import (
     year_uri,
 )
 
+K = TypeVar("K", str, int)
 T = TypeVar("T")
 PLACEHOLDER = "This page is built from the postmortems when the site is built."
 READS_OWN = frozenset({"incident", "drafts"})
@@ -48,6 +49,8 @@ class Site:
     newest_first: tuple[Postmortem, ...]
     by_service: dict[str, tuple[Postmortem, ...]]
     by_team: dict[str, tuple[Postmortem, ...]]
+    by_year: dict[int, tuple[Postmortem, ...]]
+    """Incidents by the year they started, newest first within a year."""
     items_by_owner: dict[str, tuple[ActionItem, ...]]
     open_by_service: dict[str, tuple[ActionItem, ...]]
     item_refs: frozenset[str]
@@ -104,6 +107,7 @@ def build_site(kb: KnowledgeBase, settings: Settings, as_of: date) -> Site:
     records = sorted(kb.by_id.values(), key=lambda pm: (pm.started, pm.id), reverse=True)
     by_service: dict[str, list[Postmortem]] = defaultdict(list)
     by_team: dict[str, list[Postmortem]] = defaultdict(list)
+    by_year: dict[int, list[Postmortem]] = defaultdict(list)
     by_owner: dict[str, list[ActionItem]] = defaultdict(list)
     open_by_service: dict[str, list[ActionItem]] = defaultdict(list)
     for pm in records:
@@ -112,6 +116,7 @@ def build_site(kb: KnowledgeBase, settings: Settings, as_of: date) -> Site:
             open_by_service[service].extend(i for i in pm.action_items if is_open(i))
         for team in pm.teams:
             by_team[team].append(pm)
+        by_year[pm.started.year].append(pm)
         for item in pm.action_items:
             by_owner[item.owner].append(item)
     refs = frozenset(item.ref for pm in records for item in pm.action_items)
@@ -119,7 +124,7 @@ def build_site(kb: KnowledgeBase, settings: Settings, as_of: date) -> Site:
     for entry in kb.catalog.services.values():
         owned[entry.team].append(entry.key)
     return Site(kb, settings, as_of, tuple(records), _frozen(by_service), _frozen(by_team),
-                _frozen(by_owner), _frozen(open_by_service), refs, kb.returns,
+                _frozen(by_year), _frozen(by_owner), _frozen(open_by_service), refs, kb.returns,
                 _frozen(owned), suggestions_by_cause(kb), earlier_fixes(kb))
 
 
@@ -165,7 +170,7 @@ def _walk(chain: tuple[Postmortem, ...], keys: frozenset[str] | str) -> list[Ear
     return walked
 
 
-def _frozen(groups: dict[str, list[T]]) -> dict[str, tuple[T, ...]]:
+def _frozen(groups: dict[K, list[T]]) -> dict[K, tuple[T, ...]]:
     return {key: tuple(values) for key, values in sorted(groups.items())}
 
 
@@ -179,7 +184,7 @@ def site_pages(site: Site) -> list[Page]:
     pages += [Page(drafts_uri(pm.id), "drafts", pm.id, f"{pm.id}: drafts to send")
               for pm in site.newest_first]
     pages += [Page(year_uri(year), "year", str(year), f"Incidents of {year}")
-              for year in sorted({pm.started.year for pm in site.newest_first})]
+              for year in site.by_year]
     pages += [Page(detail_uri("causes", c.key), "cause", c.key, c.title)
               for c in catalog.causes.values()]
     pages += [Page(detail_uri("services", s.key), "service", s.key, s.name)
